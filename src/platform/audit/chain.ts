@@ -1,0 +1,226 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db, DbOrTx, Tx } from '../db/database.ts';
+import { actorAgencyId, actorId, type RequestContext } from '../context.ts';
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+/** What a service says about a change. Never put personal data, secrets or document bodies here. */
+export interface AuditInput {
+  action: string;
+  subjectType?: string;
+  subjectIds?: string[];
+  outcome?: AuditOutcome;
+  /** Agency the change concerns; defaults to the actor's agency. */
+  agencyId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditEvent {
+  seq: number;
+  id: string;
+  occurredAt: string;
+  actorKind: string;
+  actorId: string | null;
+  agencyId: string | null;
+  action: string;
+  subjectType: string | null;
+  subjectIds: string[];
+  outcome: AuditOutcome;
+  requestId: string | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** JSON with object keys sorted, so the hash does not depend on how jsonb orders keys. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** The hash of an event: sha256 over the previous hash and the event's fields in a fixed order. */
+export function eventHash(e: Omit<AuditEvent, 'hash'>): string {
+  const body = canonicalJson([
+    e.seq,
+    e.id,
+    e.occurredAt,
+    e.actorKind,
+    e.actorId,
+    e.agencyId,
+    e.action,
+    e.subjectType,
+    e.subjectIds,
+    e.outcome,
+    e.requestId,
+    e.ip,
+    e.details,
+  ]);
+  return createHash('sha256').update(e.prevHash).update('\n').update(body).digest('hex');
+}
+
+/**
+ * Appends one event to the chain inside the caller's transaction. The head row is locked
+ * until commit, so concurrent writers are chained one after another; call it last in the
+ * transaction to keep that lock short.
+ */
+export async function recordAudit(trx: Tx, ctx: RequestContext, input: AuditInput): Promise<AuditEvent> {
+  const head = await sql<{
+    seq: string;
+    hash: string;
+  }>`SELECT seq, hash FROM audit_chain_head FOR UPDATE`.execute(trx);
+  const current = head.rows[0];
+  if (!current) throw new Error('audit chain head missing');
+  const base: Omit<AuditEvent, 'hash'> = {
+    seq: Number(current.seq) + 1,
+    id: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    actorKind: ctx.actor.kind,
+    actorId: actorId(ctx.actor),
+    agencyId: input.agencyId === undefined ? actorAgencyId(ctx.actor) : input.agencyId,
+    action: input.action,
+    subjectType: input.subjectType ?? null,
+    subjectIds: input.subjectIds ?? [],
+    outcome: input.outcome ?? 'success',
+    requestId: ctx.requestId,
+    ip: ctx.ip,
+    details: input.details ?? {},
+    prevHash: current.hash,
+  };
+  const event: AuditEvent = { ...base, hash: eventHash(base) };
+  await trx
+    .insertInto('audit_events')
+    .values({
+      seq: String(event.seq),
+      id: event.id,
+      occurred_at: new Date(event.occurredAt),
+      actor_kind: event.actorKind,
+      actor_id: event.actorId,
+      agency_id: event.agencyId,
+      action: event.action,
+      subject_type: event.subjectType,
+      subject_ids: event.subjectIds,
+      outcome: event.outcome,
+      request_id: event.requestId,
+      ip: event.ip,
+      details: JSON.stringify(event.details) as unknown as Record<string, unknown>,
+      prev_hash: event.prevHash,
+      hash: event.hash,
+    })
+    .execute();
+  await trx
+    .updateTable('audit_chain_head')
+    .set({ seq: String(event.seq), hash: event.hash })
+    .execute();
+  return event;
+}
+
+/** Records an event in its own transaction: for refusals and failures whose change was rolled back. */
+export async function recordAuditAlone(db: Db, ctx: RequestContext, input: AuditInput): Promise<AuditEvent> {
+  return db.transaction().execute((trx) => recordAudit(trx, ctx, input));
+}
+
+type AuditRow = {
+  seq: string;
+  id: string;
+  occurred_at: Date;
+  actor_kind: string;
+  actor_id: string | null;
+  agency_id: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_ids: string[];
+  outcome: string;
+  request_id: string | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+};
+
+export function toAuditEvent(r: AuditRow): AuditEvent {
+  return {
+    seq: Number(r.seq),
+    id: r.id,
+    occurredAt: r.occurred_at.toISOString(),
+    actorKind: r.actor_kind,
+    actorId: r.actor_id,
+    agencyId: r.agency_id,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectIds: r.subject_ids,
+    outcome: r.outcome as AuditOutcome,
+    requestId: r.request_id,
+    ip: r.ip,
+    details: r.details,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+export type ChainBreak = {
+  seq: number;
+  eventId: string | null;
+  reason: 'hash_mismatch' | 'previous_hash_mismatch' | 'sequence_gap' | 'head_mismatch';
+};
+
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  firstBreak: ChainBreak | null;
+}
+
+/** Walks the whole chain in order; reports the first altered, inserted or deleted event. */
+export async function verifyAuditChain(db: DbOrTx, batchSize = 5000): Promise<VerifyResult> {
+  let expectedSeq = 1;
+  let previousHash = '0'.repeat(64);
+  let checked = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '>=', String(expectedSeq))
+      .orderBy('seq')
+      .limit(batchSize)
+      .execute();
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const event = toAuditEvent(row);
+      if (event.seq !== expectedSeq) {
+        return {
+          ok: false,
+          checked,
+          firstBreak: { seq: expectedSeq, eventId: event.id, reason: 'sequence_gap' },
+        };
+      }
+      if (event.prevHash !== previousHash) {
+        return {
+          ok: false,
+          checked,
+          firstBreak: { seq: event.seq, eventId: event.id, reason: 'previous_hash_mismatch' },
+        };
+      }
+      const { hash, ...rest } = event;
+      if (eventHash(rest) !== hash) {
+        return {
+          ok: false,
+          checked,
+          firstBreak: { seq: event.seq, eventId: event.id, reason: 'hash_mismatch' },
+        };
+      }
+      previousHash = hash;
+      expectedSeq += 1;
+      checked += 1;
+    }
+  }
+  const head = await db.selectFrom('audit_chain_head').select(['seq', 'hash']).executeTakeFirst();
+  if (!head || Number(head.seq) !== checked || head.hash !== previousHash) {
+    return { ok: false, checked, firstBreak: { seq: checked + 1, eventId: null, reason: 'head_mismatch' } };
+  }
+  return { ok: true, checked, firstBreak: null };
+}

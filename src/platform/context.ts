@@ -1,0 +1,71 @@
+import type { Locale } from './i18n/index.ts';
+
+/** Roles an official can hold at an agency. `platform_admin` is the operator of the instance. */
+export const officialRoles = [
+  'platform_admin',
+  'admin',
+  'records_clerk',
+  'one_stop_officer',
+  'specialist',
+  'unit_leader',
+  'reporting_officer',
+  'cabinet_member',
+  'cabinet_secretariat',
+] as const;
+export type Role = (typeof officialRoles)[number];
+
+/** Who is acting. Every service call receives one inside its RequestContext. */
+export type Actor =
+  | { kind: 'anonymous' }
+  | {
+      kind: 'official';
+      accountId: string;
+      agencyId: string;
+      roles: readonly Role[];
+      sessionId: string | null;
+    }
+  | { kind: 'client'; clientId: string; agencyId: string; scopes: readonly string[] }
+  | { kind: 'citizen'; accountId: string; sessionId: string | null }
+  | { kind: 'system'; name: string };
+
+export interface RequestContext {
+  actor: Actor;
+  requestId: string;
+  ip: string | null;
+  locale: Locale;
+}
+
+/** A context for work started by the platform itself (seed, CLI, jobs). */
+export function systemContext(name: string, locale: Locale = 'vi'): RequestContext {
+  return { actor: { kind: 'system', name }, requestId: `system:${name}`, ip: null, locale };
+}
+
+/** The agency an actor acts for, if any. */
+export function actorAgencyId(actor: Actor): string | null {
+  return actor.kind === 'official' || actor.kind === 'client' ? actor.agencyId : null;
+}
+
+/** The stable id of an actor for audit records. */
+export function actorId(actor: Actor): string | null {
+  switch (actor.kind) {
+    case 'official':
+    case 'citizen':
+      return actor.accountId;
+    case 'client':
+      return actor.clientId;
+    case 'system':
+      return actor.name;
+    case 'anonymous':
+      return null;
+  }
+}
+
+/** True when the actor holds one of `roles` (platform admins hold every role). */
+export function hasRole(actor: Actor, ...roles: Role[]): boolean {
+  if (actor.kind !== 'official') return false;
+  return actor.roles.includes('platform_admin') || roles.some((r) => actor.roles.includes(r));
+}
+
+export function isPlatformAdmin(actor: Actor): boolean {
+  return actor.kind === 'system' || (actor.kind === 'official' && actor.roles.includes('platform_admin'));
+}

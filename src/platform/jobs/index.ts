@@ -1,0 +1,88 @@
+import { Logger as WorkerLogger, run, runMigrations, type Runner, type Task } from 'graphile-worker';
+import { sql } from 'kysely';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { DbOrTx } from '../db/database.ts';
+
+/** A kind of background work: a name, the schema of its payload and its handler. */
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  payload: S;
+  /** Must be idempotent: a job may run again after a crash or a retry. */
+  handle(payload: z.infer<S>, info: { attempt: number; jobId: string }): Promise<void>;
+}
+
+/** Declares a job with a typed payload. */
+export function defineJob<S extends z.ZodType>(job: JobDefinition<S>): JobDefinition<S> {
+  return job;
+}
+
+export interface EnqueueOptions {
+  runAt?: Date;
+  maxAttempts?: number;
+  /** Replaces a pending job with the same key instead of adding another. */
+  jobKey?: string;
+  priority?: number;
+}
+
+/**
+ * Adds a job in the caller's transaction (the outbox pattern): the job exists if and only if
+ * the change that asked for it commits. Workers are woken by LISTEN/NOTIFY.
+ */
+export async function enqueue<S extends z.ZodType>(
+  db: DbOrTx,
+  job: JobDefinition<S>,
+  payload: z.infer<S>,
+  options: EnqueueOptions = {},
+): Promise<void> {
+  const checked = job.payload.parse(payload) as unknown;
+  await sql`SELECT graphile_worker.add_job(
+    ${job.name}::text,
+    ${JSON.stringify(checked)}::json,
+    run_at => ${options.runAt ?? null}::timestamptz,
+    max_attempts => ${options.maxAttempts ?? 10}::int,
+    job_key => ${options.jobKey ?? null}::text,
+    priority => ${options.priority ?? 0}::int
+  )`.execute(db);
+}
+
+/** Creates or upgrades the job queue's own schema (graphile_worker). */
+export async function installJobQueue(pool: pg.Pool): Promise<void> {
+  await runMigrations({ pgPool: pool, logger: new WorkerLogger(() => () => undefined) });
+}
+
+export interface WorkerHandle {
+  stop(): Promise<void>;
+}
+
+/** Runs workers for `jobs` until stopped; failed jobs retry with exponential backoff. */
+export async function startWorker(options: {
+  pool: pg.Pool;
+  jobs: readonly JobDefinition[];
+  concurrency: number;
+  logger: Logger;
+}): Promise<WorkerHandle> {
+  const log = options.logger.child({ component: 'jobs' });
+  const taskList: Record<string, Task> = {};
+  for (const job of options.jobs) {
+    taskList[job.name] = async (payload, helpers) => {
+      const parsed = job.payload.parse(payload);
+      await job.handle(parsed, { attempt: helpers.job.attempts, jobId: String(helpers.job.id) });
+    };
+  }
+  const runner: Runner = await run({
+    pgPool: options.pool,
+    taskList,
+    concurrency: options.concurrency,
+    noHandleSignals: true,
+    pollInterval: 2000,
+    logger: new WorkerLogger((scope) => (level, message) => {
+      const line = { action: 'jobs.worker', task: scope.taskIdentifier, jobId: scope.jobId };
+      if (level === 'error') log.error(line, message);
+      else if (level === 'warning') log.warn(line, message);
+      else log.debug(line, message);
+    }),
+  });
+  return { stop: () => runner.stop() };
+}

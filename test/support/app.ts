@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildPlatform, type Platform } from '../../src/main.ts';
+import { loadConfig, type Config } from '../../src/platform/config.ts';
+import type { Database } from '../../src/platform/db/database.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { createTestDatabase } from './db.ts';
+
+export interface TestApp {
+  baseUrl: string;
+  platform: Platform;
+  database: Database;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/** Builds the whole platform on a fresh test database and serves it on a free loopback port. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const testDb = await createTestDatabase();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lienthong-app-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: testDb.url,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
+    TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
+    LOG_LEVEL: process.env['LT_TEST_LOG_LEVEL'] ?? 'silent',
+    ...env,
+  });
+  const logger = createLogger(config.logLevel);
+  const platform = await buildPlatform({ config, logger, database: testDb.database });
+  await platform.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = platform.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    platform,
+    database: testDb.database,
+    config,
+    async close() {
+      await platform.app.close();
+      await testDb.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
