@@ -15,7 +15,32 @@ export interface AgencySummary {
   active: boolean;
 }
 
+export type AgencyKind =
+  | 'ministry'
+  | 'ministry_level'
+  | 'government_agency'
+  | 'province_ubnd'
+  | 'province_hdnd'
+  | 'department'
+  | 'commune'
+  | 'unit'
+  | 'enterprise'
+  | 'other';
+export type CodeScheme = 'QD20' | 'SHORT' | 'TAX' | 'NODE' | 'ADMIN_UNIT' | 'LOCAL';
+
+export interface CreateAgencyInput {
+  name: string;
+  shortName?: string | null;
+  kind: AgencyKind;
+  parentId?: string | null;
+  /** ISO date; default today. */
+  validFrom?: string;
+  codes: { scheme: CodeScheme; code: string; validFrom?: string; primary?: boolean }[];
+}
+
 export interface DirectoryService {
+  /** Creates an agency with its codes (platform administrators and system only). */
+  createAgency(ctx: RequestContext, input: CreateAgencyInput): Promise<AgencySummary>;
   /** An agency by internal id, for other modules (no authorisation: directory data is shared). */
   getAgency(id: string): Promise<AgencySummary | null>;
   /** The agency holding `code` at `at` (default now), or null. */
@@ -35,6 +60,7 @@ export interface DirectoryModule {
 export function createDirectoryModule(_deps: { db: Db; logger: Logger }): DirectoryModule {
   return {
     service: {
+      createAgency: () => Promise.reject(new Error('directory module not built yet')),
       getAgency: () => Promise.resolve(null),
       resolveCode: () => Promise.resolve(null),
       isWithin: (a, b) => Promise.resolve(a === b),
