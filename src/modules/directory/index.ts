@@ -1,73 +1,111 @@
-// Placeholder: the directory module's public door. Being implemented in this session.
+/**
+ * The directory module's public door: agencies, identifier codes with validity periods,
+ * hierarchy, merges and splits; resolution of any code at any date. See README.md.
+ */
 import type { Logger } from 'pino';
+import type pg from 'pg';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { HttpModule } from '../../platform/http/types.ts';
 import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { NavItem } from '../../platform/pages/layout.ts';
+import { createResolutionCache, listenForChanges, type ChangeListener } from './cache.ts';
+import { createCsvService, type CsvService } from './import.ts';
+import { createReorgService, type ReorgService } from './reorg.ts';
+import { createResolver } from './resolve.ts';
+import { registerDirectoryRoutes } from './routes.ts';
+import { seedDirectory } from './seed.ts';
+import { createAgencyService, type AgencyService } from './service.ts';
+import { createStore } from './store.ts';
+import type { AgencySummary, CreateAgencyInput, Resolution } from './types.ts';
 
-export interface AgencySummary {
-  id: string;
-  name: string;
-  shortName: string | null;
-  kind: string;
-  parentId: string | null;
-  active: boolean;
-}
-
-export type AgencyKind =
-  | 'ministry'
-  | 'ministry_level'
-  | 'government_agency'
-  | 'province_ubnd'
-  | 'province_hdnd'
-  | 'department'
-  | 'commune'
-  | 'unit'
-  | 'enterprise'
-  | 'other';
-export type CodeScheme = 'QD20' | 'SHORT' | 'TAX' | 'NODE' | 'ADMIN_UNIT' | 'LOCAL';
-
-export interface CreateAgencyInput {
-  name: string;
-  shortName?: string | null;
-  kind: AgencyKind;
-  parentId?: string | null;
-  /** ISO date; default today. */
-  validFrom?: string;
-  codes: { scheme: CodeScheme; code: string; validFrom?: string; primary?: boolean }[];
-}
+export type {
+  AgencyCode,
+  AgencyDetail,
+  AgencyKind,
+  AgencyName,
+  AgencySummary,
+  CodeScheme,
+  CreateAgencyInput,
+  DirectoryEvent,
+  MergeInput,
+  Resolution,
+  SearchHit,
+  SearchQuery,
+  SplitInput,
+  UpdateAgencyInput,
+} from './types.ts';
+export { agencyKinds } from './types.ts';
+export { codeCandidates, codeSchemes, normaliseCode, normaliseQd20, QD20_PATTERN } from './codes.ts';
+export { searchNormalise } from './search.ts';
 
 export interface DirectoryService {
   /** Creates an agency with its codes (platform administrators and system only). */
   createAgency(ctx: RequestContext, input: CreateAgencyInput): Promise<AgencySummary>;
   /** An agency by internal id, for other modules (no authorisation: directory data is shared). */
   getAgency(id: string): Promise<AgencySummary | null>;
-  /** The agency holding `code` at `at` (default now), or null. */
-  resolveCode(code: string, at?: Date): Promise<{ heldBy: AgencySummary; current: AgencySummary } | null>;
+  /** The agency holding `code` at `at` (default now), and the one responsible now; or null. */
+  resolveCode(code: string, at?: Date): Promise<Resolution | null>;
   /** True when `agencyId` is `ancestorId` or below it in the hierarchy (today). */
   isWithin(ancestorId: string, agencyId: string): Promise<boolean>;
 }
 
+/** Everything the directory offers: the shared service plus editing, events and CSV. */
+export type FullDirectoryService = DirectoryService &
+  Omit<AgencyService, 'createAgency'> &
+  ReorgService &
+  CsvService;
+
 export interface DirectoryModule {
-  service: DirectoryService;
+  service: FullDirectoryService;
   http: HttpModule;
   nav: NavItem[];
   jobs: JobDefinition[];
   seed(ctx: RequestContext): Promise<Record<string, number>>;
 }
 
-export function createDirectoryModule(_deps: { db: Db; logger: Logger }): DirectoryModule {
+/**
+ * Builds the directory. With `pool`, the HTTP server also holds a LISTEN connection that
+ * clears the resolution cache when another process changes the directory.
+ */
+export function createDirectoryModule(deps: { db: Db; logger: Logger; pool?: pg.Pool }): DirectoryModule {
+  const cache = createResolutionCache();
+  const store = createStore({ db: deps.db, logger: deps.logger, cache });
+  const resolver = createResolver(store);
+  const agencies = createAgencyService(store, resolver);
+  const reorg = createReorgService(store, agencies);
+  const csv = createCsvService(store);
+  const service: FullDirectoryService = {
+    ...agencies,
+    ...reorg,
+    ...csv,
+    getAgency: (id) => resolver.getAgency(id),
+    resolveCode: (code, at) => resolver.resolve(code, at),
+    isWithin: (ancestorId, agencyId) => resolver.isWithin(ancestorId, agencyId),
+  };
+  let listener: ChangeListener | null = null;
   return {
-    service: {
-      createAgency: () => Promise.reject(new Error('directory module not built yet')),
-      getAgency: () => Promise.resolve(null),
-      resolveCode: () => Promise.resolve(null),
-      isWithin: (a, b) => Promise.resolve(a === b),
+    service,
+    http: {
+      name: 'directory',
+      register(app) {
+        registerDirectoryRoutes(app, service);
+        if (deps.pool) {
+          const pool = deps.pool;
+          app.addHook('onReady', (done) => {
+            listener = listenForChanges(pool, cache, deps.logger);
+            done();
+          });
+          app.addHook('onClose', async () => {
+            await listener?.stop();
+          });
+        }
+      },
     },
-    http: { name: 'directory', register: () => undefined },
-    nav: [],
+    nav: [
+      { href: '/directory', label: { vi: 'Danh bạ cơ quan', en: 'Agency directory' }, visible: () => true },
+    ],
     jobs: [],
-    seed: () => Promise.resolve({}),
+    seed: (ctx) => seedDirectory(store, ctx),
   };
 }
