@@ -8,6 +8,7 @@
  * local name and checked both as re-homed into xmldsig and as found (see README).
  */
 import {
+  type KeyObject,
   createHash,
   createPublicKey,
   timingSafeEqual,
@@ -252,7 +253,8 @@ function pickSigner(pems: string[]): string {
 }
 
 export interface SignOptions {
-  privateKeyPem: string;
+  /** The signer's private key; it stays in this module. */
+  privateKey: KeyObject | string;
   certificatePem: string;
   algorithm?: SignatureAlgorithm;
   canonicalization?: Canonicalization;
@@ -269,7 +271,7 @@ export function signXml(xmlBytes: Uint8Array, o: SignOptions): Buffer {
   const c14n = o.canonicalization === 'inclusive' ? C14N : EXC_C14N;
   const sha1 = o.algorithm === 'rsa-sha1';
   const sig = new SignedXml({
-    privateKey: o.privateKeyPem,
+    privateKey: o.privateKey,
     publicCert: o.certificatePem,
     signatureAlgorithm: sha1
       ? 'http://www.w3.org/2000/09/xmldsig#rsa-sha1'
