@@ -1,14 +1,23 @@
-// Placeholder: the identity module's public door. Being implemented in this session.
 import type { Logger } from 'pino';
 import type { Config } from '../../platform/config.ts';
-import type { RequestContext } from '../../platform/context.ts';
+import { hasRole, type RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { Unauthenticated } from '../../platform/errors.ts';
 import type { ActorResolver, HttpModule } from '../../platform/http/types.ts';
 import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { NavItem } from '../../platform/pages/layout.ts';
 import type { DirectoryService } from '../directory/index.ts';
+import type { IdentityOptions } from './model.ts';
+import { registerIdentityRoutes, SESSION_COOKIE } from './routes.ts';
+import { createAdminAccount, seedDemoAccounts } from './seed.ts';
+import { createIdentityService, type IdentityService } from './service.ts';
+
+export type { IdentityService } from './service.ts';
+export type { AccountView, ClientView, IdentityOptions } from './model.ts';
+export type { AccountKind, AccountStatus } from './tables.ts';
 
 export interface IdentityModule {
+  service: IdentityService;
   http: HttpModule;
   nav: NavItem[];
   jobs: JobDefinition[];
@@ -26,18 +35,51 @@ export interface IdentityModule {
   ): Promise<{ username: string; agencyName: string; generatedPassword: string | null }>;
 }
 
-export function createIdentityModule(_deps: {
+/** Accounts, roles, sessions and machine clients; resolves the actor of every request. */
+export function createIdentityModule(deps: {
   db: Db;
   logger: Logger;
   config: Config;
   directory: DirectoryService;
+  /** Tunables (hash cost, expiries, clock); production uses the defaults. */
+  options?: Partial<IdentityOptions>;
 }): IdentityModule {
+  const service = createIdentityService(deps);
   return {
-    http: { name: 'identity', register: () => undefined },
-    nav: [],
+    service,
+    http: {
+      name: 'identity',
+      register: (app) =>
+        registerIdentityRoutes(app, { service, config: deps.config, directory: deps.directory }),
+    },
+    nav: [
+      {
+        href: '/admin/accounts',
+        label: { vi: 'Tài khoản', en: 'Accounts' },
+        visible: (a) => hasRole(a, 'admin'),
+      },
+      {
+        href: '/admin/clients',
+        label: { vi: 'Tài khoản máy', en: 'Machine clients' },
+        visible: (a) => hasRole(a, 'admin'),
+      },
+    ],
     jobs: [],
-    resolveActor: () => Promise.resolve({ kind: 'anonymous' }),
-    seedDemo: () => Promise.reject(new Error('identity module not built yet')),
-    createAdmin: () => Promise.reject(new Error('identity module not built yet')),
+    async resolveActor(request) {
+      const authorization = request.headers.authorization;
+      if (authorization && /^bearer\s/i.test(authorization)) {
+        const actor = service.verifyAccessToken(authorization.slice(7).trim());
+        if (!actor) throw Unauthenticated({ reason: 'invalid_or_expired_token' });
+        return actor;
+      }
+      const token = request.cookies[SESSION_COOKIE];
+      if (!token) return { kind: 'anonymous' };
+      const session = await service.resolveSession(token);
+      if (!session) return { kind: 'anonymous' };
+      request.displayName = session.displayName;
+      return session.actor;
+    },
+    seedDemo: (ctx, o) => seedDemoAccounts(service, deps.directory, ctx, o.dataDir),
+    createAdmin: (ctx, o) => createAdminAccount(service, deps.directory, ctx, o),
   };
 }
