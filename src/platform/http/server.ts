@@ -146,7 +146,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<App> {
     const type = request.headers['content-type'] ?? '';
     const isForm =
       type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
-    if (request.method !== 'GET' && request.method !== 'HEAD' && isForm) {
+    // Routes for machines (the OAuth token endpoint) opt out with `config: { csrf: false }`.
+    const optedOut = (request.routeOptions.config as { csrf?: boolean } | undefined)?.csrf === false;
+    if (request.method !== 'GET' && request.method !== 'HEAD' && isForm && !optedOut) {
       app.csrfProtection(request, reply, done);
       return;
     }
