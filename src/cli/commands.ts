@@ -1,3 +1,5 @@
+import { exchangeCliCommands } from '../modules/exchange/index.ts';
+
 /**
  * Commands contributed by modules (e.g. `edxml inspect`), merged into the CLI's table.
  * Each entry has the same shape as the built-in commands in src/cli.ts.
@@ -9,4 +11,6 @@ export interface ModuleCommand {
   run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>;
 }
 
-export const cliCommands: Record<string, ModuleCommand> = {};
+export const cliCommands: Record<string, ModuleCommand> = {
+  ...exchangeCliCommands,
+};

@@ -126,9 +126,11 @@ export class EdxmlError extends AppError {
   constructor(issues: [EdxmlIssue, ...EdxmlIssue[]]) {
     const first = issues[0];
     const entry = edxmlErrorTexts[first.code];
-    const where = first.field ? ` (${first.field})` : '';
-    const detail = first.detail ? ` ${first.detail}` : '';
-    const text: Text = { vi: `${entry.vi}${where}${detail}`, en: `${entry.en}${where}${detail}` };
+    const detail = first.detail ? ` (${first.detail})` : '';
+    const text: Text = {
+      vi: `${entry.vi}${first.field ? ` Trường: ${first.field}${detail}.` : detail}`,
+      en: `${entry.en}${first.field ? ` Field: ${first.field}${detail}.` : detail}`,
+    };
     super(first.code, entry.status, text, { field: first.field, issues });
     this.name = 'EdxmlError';
     this.field = first.field;
