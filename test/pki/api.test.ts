@@ -128,6 +128,8 @@ describe('PKI over HTTP', () => {
   it('serves the CA certificate, hides another agency’s certificate (404) and lists the own agency’s', async () => {
     const ca = await fetch(`${baseUrl}/api/v1/pki/ca/certificate`);
     assert.equal(ca.status, 200);
+    const doc = await api<{ paths: Record<string, unknown> }>(baseUrl, 'GET', '/openapi.json');
+    assert.ok(doc.body.paths['/api/v1/pki/certificates/{id}/revoke'], 'routes are documented');
     assert.match(await ca.text(), /^-----BEGIN CERTIFICATE-----/);
     assert.equal((await as('adminB', 'GET', `/api/v1/pki/certificates/${certificateId}`)).status, 404);
     assert.equal((await as('admin', 'GET', `/api/v1/pki/certificates/${certificateId}`)).status, 200);
