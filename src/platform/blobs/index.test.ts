@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { after, describe, it } from 'node:test';
+import { BlobTooLarge, createFileBlobStore } from './index.ts';
+
+describe('file blob store', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'blobs-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const store = createFileBlobStore(dir);
+
+  it('stores by content hash, once, and reads it back', async () => {
+    const content = Buffer.from('Văn bản điện tử mới');
+    const a = await store.put(content);
+    const b = await store.put(Readable.from([content.subarray(0, 5), content.subarray(5)]));
+    assert.equal(a.sha256, createHash('sha256').update(content).digest('hex'));
+    assert.deepEqual(a, b);
+    assert.equal(a.bytes, content.length);
+    assert.deepEqual(await store.read(a.sha256), content);
+    assert.equal(store.size(a.sha256), content.length);
+  });
+
+  it('refuses a stream over the limit and keeps nothing of it', async () => {
+    const big = Readable.from(
+      (function* () {
+        for (let i = 0; i < 100; i++) yield Buffer.alloc(1024, i);
+      })(),
+    );
+    await assert.rejects(store.put(big, { maxBytes: 10 * 1024 }), BlobTooLarge);
+    assert.deepEqual(readdirSync(path.join(dir, 'tmp')), []);
+  });
+
+  it('rejects addresses that are not SHA-256 hex', () => {
+    assert.equal(store.has('../../etc/passwd'), false);
+    assert.throws(() => store.open('../x'));
+  });
+});

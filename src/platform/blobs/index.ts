@@ -1,0 +1,103 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/** A stored blob: its SHA-256 (hex) is its address. */
+export interface BlobRef {
+  sha256: string;
+  bytes: number;
+}
+
+/** Raised when a blob is larger than the caller allowed; nothing is kept. */
+export class BlobTooLarge extends Error {
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`blob larger than ${limit} bytes`);
+    this.name = 'BlobTooLarge';
+    this.limit = limit;
+  }
+}
+
+export interface BlobStore {
+  /** Stores bytes or a stream, hashing while writing; the same content is stored once. */
+  put(source: Buffer | Readable | AsyncIterable<Uint8Array>, o?: { maxBytes?: number }): Promise<BlobRef>;
+  /** Reads a stored blob; throws if it does not exist. */
+  open(sha256: string): Readable;
+  read(sha256: string): Promise<Buffer>;
+  has(sha256: string): boolean;
+  size(sha256: string): number | null;
+  remove(sha256: string): Promise<void>;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * Content-addressed blob storage on a filesystem (a local folder or a shared mount):
+ * `dir/sha256/ab/cd/<hash>`. Writes go to a temporary file first and are renamed into place,
+ * so a crash never leaves a partial blob under its address.
+ */
+export function createFileBlobStore(dir: string): BlobStore {
+  const root = path.join(dir, 'sha256');
+  const tmp = path.join(dir, 'tmp');
+  mkdirSync(root, { recursive: true });
+  mkdirSync(tmp, { recursive: true });
+  const pathOf = (sha256: string) => {
+    if (!HEX64.test(sha256)) throw new Error('invalid blob address');
+    return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  };
+  return {
+    async put(source, o = {}) {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const limit = o.maxBytes ?? Number.POSITIVE_INFINITY;
+      const meter = new Transform({
+        transform(chunk: Buffer, _enc, done: TransformCallback) {
+          bytes += chunk.length;
+          if (bytes > limit) return done(new BlobTooLarge(limit));
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      });
+      const temp = path.join(tmp, randomUUID());
+      const input = Buffer.isBuffer(source) ? Readable.from([source]) : Readable.from(source);
+      try {
+        await pipeline(input, meter, createWriteStream(temp, { flags: 'wx' }));
+        const sha256 = hash.digest('hex');
+        const target = pathOf(sha256);
+        if (existsSync(target)) await rm(temp, { force: true });
+        else {
+          mkdirSync(path.dirname(target), { recursive: true });
+          await rename(temp, target);
+        }
+        return { sha256, bytes };
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
+    },
+    open(sha256) {
+      return createReadStream(pathOf(sha256));
+    },
+    async read(sha256) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of createReadStream(pathOf(sha256))) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
+    has(sha256) {
+      return HEX64.test(sha256) && existsSync(pathOf(sha256));
+    },
+    size(sha256) {
+      try {
+        return statSync(pathOf(sha256)).size;
+      } catch {
+        return null;
+      }
+    },
+    async remove(sha256) {
+      await rm(pathOf(sha256), { force: true });
+    },
+  };
+}
