@@ -54,7 +54,7 @@ const preSchema = z.object({
   adminCode: z.string(),
   successor: z.string(),
   keepsCode: z.boolean(),
-  mergedOn: z.string().nullable(),
+  mergedOn: z.string().nullish(),
   confirmed: z.boolean(),
   note: z.string(),
 });
