@@ -8,6 +8,7 @@ import { systemContext } from './platform/context.ts';
 import { verifyAuditChain } from './platform/audit/index.ts';
 import { buildPlatform, type Platform } from './main.ts';
 import { cliCommands as moduleCommands } from './cli/commands.ts';
+import { closeVerifyPool } from './modules/pki/index.ts';
 
 interface Command {
   summary: string;
@@ -84,6 +85,7 @@ const commands: Record<string, Command> = {
         logger.info({ action: 'platform.stopping' }, 'stopping');
         await platform.app.close();
         if (worker) await worker.stop();
+        await closeVerifyPool();
         await connected.close();
         process.exit(0);
       };

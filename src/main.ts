@@ -11,11 +11,13 @@ import { addNavigation } from './platform/pages/layout.ts';
 import { createHomeModule, renderErrorPage } from './platform/pages/home.ts';
 import { createDirectoryModule, type DirectoryModule } from './modules/directory/index.ts';
 import { createIdentityModule, type IdentityModule } from './modules/identity/index.ts';
+import { createPkiModule, type PkiModule } from './modules/pki/index.ts';
 
 export interface Platform {
   app: App;
   directory: DirectoryModule;
   identity: IdentityModule;
+  pki: PkiModule;
   /** Every background job the modules define, for `start` and `worker`. */
   jobs: JobDefinition[];
 }
@@ -35,8 +37,9 @@ export async function buildPlatform(deps: {
     config,
     directory: directory.service,
   });
+  const pki = createPkiModule({ db, logger: logger.child({ module: 'pki' }), config });
   const audit = createAuditModule({ db });
-  addNavigation(...directory.nav, ...identity.nav, ...audit.nav);
+  addNavigation(...directory.nav, ...identity.nav, ...pki.nav, ...audit.nav);
 
   const expectedMigrations = readMigrations().length;
   const app = await createHttpServer({
@@ -45,7 +48,7 @@ export async function buildPlatform(deps: {
     resolveActor: identity.resolveActor,
     isReady: () => databaseReady(database, expectedMigrations),
     renderErrorPage,
-    modules: [createHomeModule(), identity.http, directory.http, audit.http],
+    modules: [createHomeModule(), identity.http, directory.http, pki.http, audit.http],
   });
-  return { app, directory, identity, jobs: [...directory.jobs, ...identity.jobs] };
+  return { app, directory, identity, pki, jobs: [...directory.jobs, ...identity.jobs, ...pki.jobs] };
 }

@@ -4,7 +4,7 @@
  */
 import { generateKeyPair, type KeyObject, randomBytes, type webcrypto } from 'node:crypto';
 import { promisify } from 'node:util';
-import './reflect-metadata.ts';
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(globalThis.crypto);

@@ -3,7 +3,7 @@
  * certificate within its validity period at `at`, and none listed in a CRL of its issuer.
  */
 import { X509Certificate } from 'node:crypto';
-import './reflect-metadata.ts';
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { UID_OID } from './ca.ts';
 
