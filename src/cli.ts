@@ -6,15 +6,19 @@ import { createLogger } from './platform/logger.ts';
 import { startWorker, type WorkerHandle } from './platform/jobs/index.ts';
 import { systemContext } from './platform/context.ts';
 import { verifyAuditChain } from './platform/audit/index.ts';
-import { buildPlatform, type Platform } from './main.ts';
+import type { Platform } from './main.ts';
 import { cliCommands as moduleCommands } from './cli/commands.ts';
-import { closeVerifyPool } from './modules/pki/index.ts';
 
 interface Command {
   summary: string;
   usage: string;
   options?: Record<string, { type: 'string' | 'boolean'; short?: string; description: string }>;
   run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>;
+}
+
+/** The composition root is loaded only by commands that need it, so database-free commands start fast. */
+async function loadPlatform(): Promise<typeof import('./main.ts')> {
+  return import('./main.ts');
 }
 
 async function withDatabase<T>(config: Config, fn: (db: ConnectedDatabase) => Promise<T>): Promise<T> {
@@ -34,7 +38,10 @@ async function withPlatform<T>(
 ): Promise<T> {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   return withDatabase(config, async (connected) =>
-    fn(await buildPlatform({ config, logger, database: connected.database }), connected),
+    fn(
+      await (await loadPlatform()).buildPlatform({ config, logger, database: connected.database }),
+      connected,
+    ),
   );
 }
 
@@ -62,6 +69,7 @@ const commands: Record<string, Command> = {
       const logger = createLogger(config.logLevel);
       const connected = await connectDatabase(config, logger);
       await prepareDatabase(connected.database, logger);
+      const { buildPlatform, shutdownPlatform } = await loadPlatform();
       const platform = await buildPlatform({ config, logger, database: connected.database });
       let credentials: { username: string; password: string } | null = null;
       if (values['demo']) {
@@ -85,7 +93,7 @@ const commands: Record<string, Command> = {
         logger.info({ action: 'platform.stopping' }, 'stopping');
         await platform.app.close();
         if (worker) await worker.stop();
-        await closeVerifyPool();
+        await shutdownPlatform();
         await connected.close();
         process.exit(0);
       };
@@ -139,6 +147,7 @@ const commands: Record<string, Command> = {
       const logger = createLogger(config.logLevel);
       const connected = await connectDatabase(config, logger);
       await prepareDatabase(connected.database, logger);
+      const { buildPlatform, shutdownPlatform } = await loadPlatform();
       const platform = await buildPlatform({ config, logger, database: connected.database });
       const worker = await startWorker({
         pool: connected.database.pool,
@@ -149,6 +158,7 @@ const commands: Record<string, Command> = {
       logger.info({ action: 'worker.started', jobs: platform.jobs.map((j) => j.name) }, 'worker started');
       const stop = async () => {
         await worker.stop();
+        await shutdownPlatform();
         await connected.close();
         process.exit(0);
       };

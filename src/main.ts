@@ -11,7 +11,7 @@ import { addNavigation } from './platform/pages/layout.ts';
 import { createHomeModule, renderErrorPage } from './platform/pages/home.ts';
 import { createDirectoryModule, type DirectoryModule } from './modules/directory/index.ts';
 import { createIdentityModule, type IdentityModule } from './modules/identity/index.ts';
-import { createPkiModule, type PkiModule } from './modules/pki/index.ts';
+import { closeVerifyPool, createPkiModule, type PkiModule } from './modules/pki/index.ts';
 
 export interface Platform {
   app: App;
@@ -51,4 +51,9 @@ export async function buildPlatform(deps: {
     modules: [createHomeModule(), identity.http, directory.http, pki.http, audit.http],
   });
   return { app, directory, identity, pki, jobs: [...directory.jobs, ...identity.jobs, ...pki.jobs] };
+}
+
+/** Releases process-wide resources the modules hold (worker pools) on shutdown. */
+export async function shutdownPlatform(): Promise<void> {
+  await closeVerifyPool();
 }
