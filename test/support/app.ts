@@ -27,6 +27,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
     TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
     LOG_LEVEL: process.env['LT_TEST_LOG_LEVEL'] ?? 'silent',
+    LOGIN_RATE_LIMIT: '1000', // tests sign in often from one address; rate-limit tests pass a low value
     ...env,
   });
   const logger = createLogger(config.logLevel);
