@@ -67,6 +67,12 @@ async function main(): Promise<number> {
     await migrate(tplDb.pool);
     await installJobQueue(tplDb.pool);
     await tplDb.close();
+    // A closed pool's sockets may linger for a moment; any session on the template makes every
+    // CREATE DATABASE ... TEMPLATE wait five seconds and fail, so end them before the tests copy it.
+    await admin.query('ALTER DATABASE ' + template + ' WITH ALLOW_CONNECTIONS false');
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+      template,
+    ]);
     console.log(
       `test: template database ${template} migrated (${((Date.now() - started) / 1000).toFixed(1)} s)`,
     );
