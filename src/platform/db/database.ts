@@ -38,6 +38,9 @@ export function openDatabase(connectionString: string, poolSize = 10): Database 
       if (closed) return;
       closed = true;
       await db.destroy();
+      // Kysely ends the pool only if it ran a query itself; a pool used directly (migrations,
+      // the job queue) would keep its connections open and block CREATE DATABASE ... TEMPLATE.
+      if (!pool.ended && !pool.ending) await pool.end();
     },
   };
 }
