@@ -89,7 +89,9 @@ export async function recordAudit(trx: Tx, ctx: RequestContext, input: AuditInpu
     outcome: input.outcome ?? 'success',
     requestId: ctx.requestId,
     ip: ctx.ip,
-    details: input.details ?? {},
+    // Hash what the database will give back: jsonb keeps JSON only (a Date becomes its ISO
+    // string, undefined disappears), so hashing the raw object would break verification.
+    details: JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>,
     prevHash: current.hash,
   };
   const event: AuditEvent = { ...base, hash: eventHash(base) };
@@ -164,9 +166,11 @@ export function toAuditEvent(r: AuditRow): AuditEvent {
 }
 
 export type ChainBreak = {
+  /** The sequence number of the first event that is wrong or missing. */
   seq: number;
+  /** The id of the stored event at `seq`; null when that event is missing. */
   eventId: string | null;
-  reason: 'hash_mismatch' | 'previous_hash_mismatch' | 'sequence_gap' | 'head_mismatch';
+  reason: 'hash_mismatch' | 'previous_hash_mismatch' | 'sequence_gap' | 'out_of_sequence' | 'head_mismatch';
 };
 
 export interface VerifyResult {
@@ -175,52 +179,63 @@ export interface VerifyResult {
   firstBreak: ChainBreak | null;
 }
 
-/** Walks the whole chain in order; reports the first altered, inserted or deleted event. */
+/**
+ * Walks the whole chain in order; reports the first altered, inserted or deleted event.
+ * It reads one snapshot (a read-only repeatable-read transaction), so events appended
+ * while it runs are neither half-seen nor mistaken for tampering with the head.
+ */
 export async function verifyAuditChain(db: DbOrTx, batchSize = 5000): Promise<VerifyResult> {
+  if (db.isTransaction) return walkChain(db, batchSize);
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute((trx) => walkChain(trx, batchSize));
+}
+
+async function walkChain(db: DbOrTx, batchSize: number): Promise<VerifyResult> {
   let expectedSeq = 1;
   let previousHash = '0'.repeat(64);
   let checked = 0;
+  let lastId: string | null = null;
+  const broken = (b: ChainBreak): VerifyResult => ({ ok: false, checked, firstBreak: b });
   for (;;) {
-    const rows = await db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('seq', '>=', String(expectedSeq))
-      .orderBy('seq')
-      .limit(batchSize)
-      .execute();
+    // The first batch has no lower bound, so a forged row numbered 0 or below is seen too.
+    let query = db.selectFrom('audit_events').selectAll();
+    if (checked > 0) query = query.where('seq', '>=', String(expectedSeq));
+    const rows = await query.orderBy('seq').limit(batchSize).execute();
     if (rows.length === 0) break;
     for (const row of rows) {
       const event = toAuditEvent(row);
-      if (event.seq !== expectedSeq) {
-        return {
-          ok: false,
-          checked,
-          firstBreak: { seq: expectedSeq, eventId: event.id, reason: 'sequence_gap' },
-        };
-      }
-      if (event.prevHash !== previousHash) {
-        return {
-          ok: false,
-          checked,
-          firstBreak: { seq: event.seq, eventId: event.id, reason: 'previous_hash_mismatch' },
-        };
-      }
+      if (event.seq < expectedSeq)
+        return broken({ seq: event.seq, eventId: event.id, reason: 'out_of_sequence' });
+      if (event.seq > expectedSeq) return broken({ seq: expectedSeq, eventId: null, reason: 'sequence_gap' });
+      if (event.prevHash !== previousHash)
+        return broken({ seq: event.seq, eventId: event.id, reason: 'previous_hash_mismatch' });
       const { hash, ...rest } = event;
-      if (eventHash(rest) !== hash) {
-        return {
-          ok: false,
-          checked,
-          firstBreak: { seq: event.seq, eventId: event.id, reason: 'hash_mismatch' },
-        };
-      }
+      if (eventHash(rest) !== hash)
+        return broken({ seq: event.seq, eventId: event.id, reason: 'hash_mismatch' });
       previousHash = hash;
+      lastId = event.id;
       expectedSeq += 1;
       checked += 1;
     }
   }
   const head = await db.selectFrom('audit_chain_head').select(['seq', 'hash']).executeTakeFirst();
-  if (!head || Number(head.seq) !== checked || head.hash !== previousHash) {
-    return { ok: false, checked, firstBreak: { seq: checked + 1, eventId: null, reason: 'head_mismatch' } };
+  const headSeq = head ? Number(head.seq) : -1;
+  if (headSeq > checked || !head) {
+    // The newest events were deleted: the head remembers more than the table holds.
+    return broken({ seq: checked + 1, eventId: null, reason: 'head_mismatch' });
   }
+  if (headSeq < checked) {
+    // Events were appended behind the head's back: name the first one the head does not know.
+    const extra = await db
+      .selectFrom('audit_events')
+      .select('id')
+      .where('seq', '=', String(headSeq + 1))
+      .executeTakeFirst();
+    return broken({ seq: headSeq + 1, eventId: extra?.id ?? null, reason: 'head_mismatch' });
+  }
+  if (head.hash !== previousHash) return broken({ seq: checked, eventId: lastId, reason: 'head_mismatch' });
   return { ok: true, checked, firstBreak: null };
 }

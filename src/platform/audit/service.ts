@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { Forbidden } from '../errors.ts';
+import { Forbidden, Unauthenticated } from '../errors.ts';
 import { hasRole, isPlatformAdmin, type RequestContext } from '../context.ts';
 import { toAuditEvent, type AuditEvent, type AuditOutcome } from './chain.ts';
 
@@ -25,6 +25,8 @@ export function createAuditService(db: Db) {
     ): Promise<{ events: AuditEvent[]; nextBefore: number | null }> {
       let agencyScope: string | undefined = filter.agencyId;
       if (!isPlatformAdmin(ctx.actor)) {
+        // Anonymous visitors are asked to sign in; signed-in non-administrators are refused.
+        if (ctx.actor.kind === 'anonymous') throw Unauthenticated();
         if (ctx.actor.kind !== 'official' || !hasRole(ctx.actor, 'admin')) throw Forbidden();
         agencyScope = ctx.actor.agencyId;
       }
