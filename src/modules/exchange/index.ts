@@ -1,6 +1,55 @@
 /**
- * The exchange module's public door. For now: the edXML codec (read, validate, write, build) and
- * the module's CLI commands; sending, routing, delivery and statuses come next.
+ * The exchange module's public door: the edXML codec, and the document axis built on it —
+ * sending, routing, durable delivery, statuses, recall/update/replace, the transport API and
+ * statistics. See README.md.
  */
+import type { HttpModule } from '../../platform/http/types.ts';
+import type { JobDefinition } from '../../platform/jobs/index.ts';
+import type { NavItem } from '../../platform/pages/layout.ts';
+import { createDelivery } from './delivery.ts';
+import { withDefaults, type ExchangeDeps } from './deps.ts';
+import { registerExchangeRoutes } from './routes.ts';
+import { createExchangeService, type ExchangeService } from './service.ts';
+
 export * from './edxml/index.ts';
 export { exchangeCliCommands, describePacket } from './cli.ts';
+export type { ExchangeDeps } from './deps.ts';
+export type { ExchangeService, PacketView, SendResult } from './service.ts';
+
+export interface ExchangeModule {
+  service: ExchangeService & {
+    /** Delivers one delivery now (what the job does); for tests and tools. */
+    deliverNow(deliveryId: string): Promise<'delivered' | 'already'>;
+    /** Re-enqueues deliveries left pending longer than `staleMs`. */
+    sweepStale(staleMs: number): Promise<number>;
+  };
+  http: HttpModule;
+  nav: NavItem[];
+  jobs: JobDefinition[];
+}
+
+/** Builds the exchange module on the platform's database, directory, PKI and blob store. */
+export function createExchangeModule(deps: ExchangeDeps): ExchangeModule {
+  const c = withDefaults(deps);
+  const delivery = createDelivery(c);
+  const service = createExchangeService(c, delivery.job);
+  return {
+    service: { ...service, deliverNow: delivery.deliver, sweepStale: delivery.sweep },
+    http: {
+      name: 'exchange',
+      async register(app) {
+        await registerExchangeRoutes(app, service, { maxPacketBytes: c.maxPacketBytes });
+        app.addHook('onReady', (done) => {
+          delivery.startSweeper();
+          done();
+        });
+        app.addHook('onClose', (_instance, done) => {
+          delivery.stopSweeper();
+          done();
+        });
+      },
+    },
+    nav: [],
+    jobs: [delivery.job],
+  };
+}

@@ -1,0 +1,179 @@
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { DbOrTx } from '../../platform/db/database.ts';
+import type { ExchangeTables } from './tables.ts';
+
+type XDb = Kysely<ExchangeTables>;
+const x = (db: DbOrTx): XDb => db.withTables<ExchangeTables>() as unknown as XDb;
+
+export type PacketRow = Selectable<ExchangeTables['exchange_packets']>;
+export type DeliveryRow = Selectable<ExchangeTables['exchange_deliveries']>;
+export type AttachmentRow = Selectable<ExchangeTables['exchange_attachments']>;
+export type StatusEventRow = Selectable<ExchangeTables['exchange_status_events']>;
+
+/** The only file of the module that touches its tables. */
+export const exchangeRepo = {
+  async findByDedupe(db: DbOrTx, senderAgencyId: string, dedupeKey: string): Promise<PacketRow | undefined> {
+    return x(db)
+      .selectFrom('exchange_packets')
+      .selectAll()
+      .where('sender_agency_id', '=', senderAgencyId)
+      .where('dedupe_key', '=', dedupeKey)
+      .executeTakeFirst();
+  },
+
+  async packet(db: DbOrTx, id: string): Promise<PacketRow | undefined> {
+    return x(db).selectFrom('exchange_packets').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** Documents (edoc packets of type 0 or 3) with this DocumentId, optionally from one sender. */
+  async documentsById(db: DbOrTx, documentId: string, senderAgencyId?: string): Promise<PacketRow[]> {
+    let q = x(db)
+      .selectFrom('exchange_packets')
+      .selectAll()
+      .where('document_id', '=', documentId)
+      .where('kind', '=', 'edoc')
+      .where('business_type', 'in', [0, 3]);
+    if (senderAgencyId) q = q.where('sender_agency_id', '=', senderAgencyId);
+    return q.orderBy('seq').limit(50).execute();
+  },
+
+  async insertPacket(db: DbOrTx, row: Insertable<ExchangeTables['exchange_packets']>): Promise<void> {
+    await x(db).insertInto('exchange_packets').values(row).execute();
+  },
+
+  async insertAttachments(
+    db: DbOrTx,
+    rows: Insertable<ExchangeTables['exchange_attachments']>[],
+  ): Promise<void> {
+    if (rows.length > 0) await x(db).insertInto('exchange_attachments').values(rows).execute();
+  },
+
+  async insertDeliveries(
+    db: DbOrTx,
+    rows: Insertable<ExchangeTables['exchange_deliveries']>[],
+  ): Promise<void> {
+    if (rows.length > 0) await x(db).insertInto('exchange_deliveries').values(rows).execute();
+  },
+
+  async attachments(db: DbOrTx, packetId: string): Promise<AttachmentRow[]> {
+    return x(db)
+      .selectFrom('exchange_attachments')
+      .selectAll()
+      .where('packet_id', '=', packetId)
+      .orderBy('n')
+      .execute();
+  },
+
+  async deliveriesOf(db: DbOrTx, packetIds: string[], o: { lock?: boolean } = {}): Promise<DeliveryRow[]> {
+    if (packetIds.length === 0) return [];
+    let q = x(db).selectFrom('exchange_deliveries').selectAll().where('packet_id', 'in', packetIds);
+    if (o.lock) q = q.forUpdate();
+    return q.orderBy('created_at').orderBy('id').execute();
+  },
+
+  async delivery(db: DbOrTx, id: string, o: { lock?: boolean } = {}): Promise<DeliveryRow | undefined> {
+    let q = x(db).selectFrom('exchange_deliveries').selectAll().where('id', '=', id);
+    if (o.lock) q = q.forUpdate();
+    return q.executeTakeFirst();
+  },
+
+  async deliveryFor(db: DbOrTx, packetId: string, agencyId: string): Promise<DeliveryRow | undefined> {
+    return x(db)
+      .selectFrom('exchange_deliveries')
+      .selectAll()
+      .where('packet_id', '=', packetId)
+      .where('recipient_agency_id', '=', agencyId)
+      .executeTakeFirst();
+  },
+
+  async events(db: DbOrTx, deliveryIds: string[]): Promise<StatusEventRow[]> {
+    if (deliveryIds.length === 0) return [];
+    return x(db)
+      .selectFrom('exchange_status_events')
+      .selectAll()
+      .where('delivery_id', 'in', deliveryIds)
+      .orderBy('occurred_at')
+      .orderBy('recorded_at')
+      .execute();
+  },
+
+  /** Records a status once per delivery; false when it was already there. */
+  async insertEvent(db: DbOrTx, row: Insertable<ExchangeTables['exchange_status_events']>): Promise<boolean> {
+    const r = await x(db)
+      .insertInto('exchange_status_events')
+      .values(row)
+      .onConflict((oc) => oc.columns(['delivery_id', 'code']).doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  },
+
+  async updateDelivery(
+    db: DbOrTx,
+    id: string,
+    set: Partial<Omit<Insertable<ExchangeTables['exchange_deliveries']>, 'id'>>,
+  ): Promise<void> {
+    await x(db).updateTable('exchange_deliveries').set(set).where('id', '=', id).execute();
+  },
+
+  async updatePacket(
+    db: DbOrTx,
+    id: string,
+    set: Partial<Omit<Insertable<ExchangeTables['exchange_packets']>, 'id'>>,
+  ): Promise<void> {
+    await x(db).updateTable('exchange_packets').set(set).where('id', '=', id).execute();
+  },
+
+  /** The next number of an agency's inbox; the counter row stays locked until commit. */
+  async nextInboxSeq(db: DbOrTx, agencyId: string): Promise<string> {
+    const r = await sql<{ last_seq: string }>`
+      INSERT INTO exchange_inbox_counters (agency_id, last_seq) VALUES (${agencyId}, 1)
+      ON CONFLICT (agency_id) DO UPDATE SET last_seq = exchange_inbox_counters.last_seq + 1
+      RETURNING last_seq`.execute(db);
+    const seq = r.rows[0]?.last_seq;
+    if (seq === undefined) throw new Error('inbox counter not returned');
+    return String(seq);
+  },
+
+  async inbox(db: DbOrTx, agencyId: string, after: string, limit: number): Promise<DeliveryRow[]> {
+    return x(db)
+      .selectFrom('exchange_deliveries')
+      .selectAll()
+      .where('recipient_agency_id', '=', agencyId)
+      .where('inbox_seq', 'is not', null)
+      .where(sql<boolean>`inbox_seq > ${after}::bigint`)
+      .orderBy('inbox_seq')
+      .limit(limit)
+      .execute();
+  },
+
+  async packets(db: DbOrTx, ids: string[]): Promise<PacketRow[]> {
+    if (ids.length === 0) return [];
+    return x(db).selectFrom('exchange_packets').selectAll().where('id', 'in', ids).execute();
+  },
+
+  async sent(db: DbOrTx, agencyId: string, after: string, limit: number): Promise<PacketRow[]> {
+    return x(db)
+      .selectFrom('exchange_packets')
+      .selectAll()
+      .where('sender_agency_id', '=', agencyId)
+      .where(sql<boolean>`seq > ${after}::bigint`)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+  },
+
+  /** Deliveries still pending whose last attempt is older than `staleMs`: marked and returned. */
+  async claimStalePending(db: DbOrTx, staleMs: number, limit: number): Promise<string[]> {
+    const r = await sql<{ id: string }>`
+      UPDATE exchange_deliveries SET last_attempt_at = now()
+      WHERE id IN (
+        SELECT id FROM exchange_deliveries
+        WHERE state = 'pending'
+          AND coalesce(last_attempt_at, created_at) < now() - make_interval(secs => ${staleMs / 1000})
+        ORDER BY created_at
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING id`.execute(db);
+    return r.rows.map((row) => row.id);
+  },
+};

@@ -1,0 +1,318 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { recordAudit } from '../../platform/audit/index.ts';
+import { actorId, type RequestContext } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { enqueue } from '../../platform/jobs/index.ts';
+import type { ExchangeContext } from './deps.ts';
+import type { DeliverJob } from './delivery.ts';
+import type { BlobRef } from '../../platform/blobs/index.ts';
+import type { EdxmlPacket } from './edxml/index.ts';
+import { SignatureInvalid, StatusNotAllowed } from './errors.ts';
+import { stagePacket, type StagedPacket } from './intake.ts';
+import { createPlanner, type Effect, type PacketPlan, type RecipientPlan } from './plan.ts';
+import { exchangeRepo } from './repo.ts';
+import { decideStatus } from './statuses.ts';
+import { traceHeaderXml } from './trace.ts';
+
+/** The answer to a send: the packet's id, and whether it was a duplicate of one already accepted. */
+export interface SendResult {
+  id: string;
+  duplicate: boolean;
+  kind: 'edoc' | 'status';
+  documentId: string;
+  signature: 'valid' | 'untrusted' | 'none';
+  recipients: { agencyId: string; addressedCodes: string[]; forwarded: boolean }[];
+}
+
+/** Where a new delivery goes: every agency is hosted here until federation adds peers. */
+const routeFor = (_agencyId: string): string => 'local';
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === '23505';
+}
+
+/** Accepting packets: stream, check, plan, land the blobs, then one transaction, then the answer. */
+export function createSender(c: ExchangeContext, deliverJob: DeliverJob) {
+  const planner = createPlanner(c);
+  const log = c.logger;
+
+  async function newDeliveries(
+    trx: Tx,
+    packetId: string,
+    recipients: RecipientPlan[],
+    addedBy: string | null,
+  ) {
+    const rows = recipients.map((r) => ({
+      id: randomUUID(),
+      packet_id: packetId,
+      recipient_agency_id: r.agencyId,
+      addressee_agency_id: r.addresseeAgencyId,
+      addressed_codes: r.codes.slice(0, 20),
+      route: routeFor(r.agencyId),
+      added_by_packet_id: addedBy,
+    }));
+    await exchangeRepo.insertDeliveries(trx, rows);
+    for (const row of rows)
+      await enqueue(trx, deliverJob, { deliveryId: row.id }, { jobKey: `exchange-deliver:${row.id}` });
+  }
+
+  async function applyStatus(
+    trx: Tx,
+    effect: Extract<Effect, { kind: 'status' }>,
+    source: { packetId: string; description: string | null; staff: string | null; at: Date },
+  ) {
+    const locked = await exchangeRepo.deliveriesOf(trx, [effect.target.id], { lock: true });
+    const wanted = new Set(effect.deliveries.map((d) => d.id));
+    const deliveries = locked.filter((d) => wanted.has(d.id));
+    const events = await exchangeRepo.events(
+      trx,
+      deliveries.map((d) => d.id),
+    );
+    for (const d of deliveries) {
+      const decision = decideStatus(
+        {
+          state: d.state,
+          currentStatus: d.current_status,
+          recallState: d.recall_state,
+          recorded: new Set(events.filter((e) => e.delivery_id === d.id).map((e) => e.code)),
+        },
+        effect.code,
+        effect.by,
+      );
+      if (decision.outcome === 'refuse') {
+        // A recall reaches every recipient it can; one recipient's state does not stop it.
+        if (effect.by === 'sender') continue;
+        throw StatusNotAllowed({ status: effect.code, current: d.current_status, reason: decision.reason });
+      }
+      if (decision.outcome === 'repeat') continue;
+      await exchangeRepo.insertEvent(trx, {
+        id: randomUUID(),
+        delivery_id: d.id,
+        code: effect.code,
+        description: source.description,
+        staff: source.staff,
+        occurred_at: source.at,
+        source_packet_id: source.packetId,
+      });
+      await exchangeRepo.updateDelivery(trx, d.id, {
+        current_status: decision.currentStatus,
+        recall_state: decision.recallState,
+        ...(decision.currentStatus !== d.current_status ? { status_at: source.at } : {}),
+      });
+    }
+    if (effect.code === '13')
+      await exchangeRepo.updatePacket(trx, effect.target.id, { recall_requested_at: new Date() });
+  }
+
+  async function applyEffect(trx: Tx, packetId: string, packet: EdxmlPacket, effect: Effect) {
+    const staff = packet.business?.staffInfo?.staff ?? packet.status?.staffInfo?.staff ?? null;
+    switch (effect.kind) {
+      case 'none':
+        return;
+      case 'revoke': {
+        const deliveries = await exchangeRepo.deliveriesOf(trx, [effect.target.id]);
+        await applyStatus(
+          trx,
+          { kind: 'status', code: '13', by: 'sender', deliveries, target: effect.target },
+          { packetId, description: packet.business?.reason ?? null, staff, at: new Date() },
+        );
+        return;
+      }
+      case 'update': {
+        const existing = await exchangeRepo.deliveriesOf(trx, [effect.target.id], { lock: true });
+        const fresh: RecipientPlan[] = [];
+        for (const add of effect.add) {
+          const had = existing.find((d) => d.recipient_agency_id === add.agencyId);
+          if (!had) fresh.push(add);
+          else if (had.state === 'withdrawn')
+            await exchangeRepo.updateDelivery(trx, had.id, {
+              state: had.delivered_at ? 'delivered' : 'pending',
+              withdrawn_at: null,
+            });
+        }
+        await newDeliveries(trx, effect.target.id, fresh, packetId);
+        for (const d of existing)
+          if (effect.remove.includes(d.recipient_agency_id) && d.state !== 'withdrawn')
+            await exchangeRepo.updateDelivery(trx, d.id, { state: 'withdrawn', withdrawn_at: new Date() });
+        return;
+      }
+      case 'replace':
+        for (const target of effect.targets)
+          await exchangeRepo.updatePacket(trx, target.id, { replaced_by: packetId });
+        return;
+      case 'status': {
+        const reported = packet.status?.timestamp ? new Date(packet.status.timestamp) : new Date();
+        const at = reported.getTime() > Date.now() + 5 * 60_000 ? new Date() : reported;
+        await applyStatus(trx, effect, {
+          packetId,
+          description: packet.status?.description ?? null,
+          staff,
+          at,
+        });
+        return;
+      }
+    }
+  }
+
+  async function commit(
+    ctx: RequestContext,
+    staged: StagedPacket,
+    plan: PacketPlan,
+    signature: {
+      result: 'valid' | 'untrusted' | 'none';
+      algorithm: string | null;
+      signerSubject: string | null;
+    },
+    attachments: BlobRef[],
+  ): Promise<string> {
+    const { packet } = staged;
+    const id = randomUUID();
+    const hopAt = new Date();
+    // A signed packet is delivered as received: its signature covers the TraceHeaderList.
+    const insertion = signature.result === 'none' ? staged.trace : null;
+    const header = packet.header;
+    const target =
+      plan.effect.kind === 'status' || plan.effect.kind === 'revoke' || plan.effect.kind === 'update'
+        ? plan.effect.target.id
+        : plan.effect.kind === 'replace'
+          ? (plan.effect.targets[0]?.id ?? null)
+          : null;
+    await c.db.transaction().execute(async (trx) => {
+      await exchangeRepo.insertPacket(trx, {
+        id,
+        kind: packet.kind,
+        business_type: packet.kind === 'edoc' ? (packet.business?.docType ?? 0) : null,
+        status_code: packet.status?.statusCode ?? null,
+        sender_agency_id: plan.sender.id,
+        sender_code: plan.senderCode,
+        sender_name:
+          (header?.from?.organName ?? packet.status?.from?.organName ?? null)?.slice(0, 300) ?? null,
+        document_id: plan.documentId,
+        dedupe_key: plan.dedupeKey.slice(0, 300),
+        target_packet_id: target,
+        code_number: header?.code.number ?? null,
+        code_notation: header?.code.notation ?? null,
+        subject: header?.subject ?? null,
+        type_name: header?.documentType.typeName ?? null,
+        promulgation_date: header?.promulgationInfo.date ?? null,
+        due_date: header?.dueDate ?? null,
+        priority: header?.otherInfo?.priority ?? null,
+        description: packet.status?.description ?? packet.business?.reason?.slice(0, 1000) ?? null,
+        signature: signature.result,
+        signature_algorithm: signature.algorithm?.slice(0, 200) ?? null,
+        signer_subject: signature.signerSubject?.slice(0, 1000) ?? null,
+        original_sha256: staged.original.sha256,
+        original_bytes: staged.original.bytes,
+        hop_organ_id: c.nodeId,
+        hop_at: hopAt,
+        trace_offset: insertion?.offset ?? null,
+        trace_xml: insertion ? traceHeaderXml(insertion, c.nodeId, hopAt) : null,
+        traces: JSON.stringify(packet.traces),
+        sent_by_kind: ctx.actor.kind,
+        sent_by: actorId(ctx.actor),
+      });
+      await exchangeRepo.insertAttachments(
+        trx,
+        packet.attachments.map((a, n) => ({
+          packet_id: id,
+          n,
+          content_id: a.contentId,
+          name: a.name,
+          description: a.description?.slice(0, 1000) ?? null,
+          declared_content_type: a.declaredContentType,
+          sniffed_type: a.sniffedType,
+          zipped: a.zipped,
+          inner_name: a.innerName?.slice(0, 500) ?? null,
+          bytes: a.bytes,
+          sha256: attachments[n]?.sha256 ?? a.sha256,
+        })),
+      );
+      await newDeliveries(trx, id, plan.recipients, null);
+      await applyEffect(trx, id, packet, plan.effect);
+      await recordAudit(trx, ctx, {
+        action: 'exchange.packet.accepted',
+        subjectType: 'exchange_packet',
+        subjectIds: [id],
+        agencyId: plan.sender.id,
+        details: {
+          kind: packet.kind,
+          businessType: packet.business?.docType ?? null,
+          statusCode: packet.status?.statusCode ?? null,
+          recipients: plan.recipients.length,
+          signature: signature.result,
+          bytes: staged.original.bytes,
+        },
+      });
+    });
+    return id;
+  }
+
+  function result(
+    plan: PacketPlan,
+    packet: EdxmlPacket,
+    id: string,
+    duplicate: boolean,
+    sig: SendResult['signature'],
+  ): SendResult {
+    return {
+      id,
+      duplicate,
+      kind: packet.kind,
+      documentId: plan.documentId,
+      signature: sig,
+      recipients: plan.recipients.map((r) => ({
+        agencyId: r.agencyId,
+        addressedCodes: r.codes,
+        forwarded: r.addresseeAgencyId !== r.agencyId,
+      })),
+    };
+  }
+
+  /**
+   * Accepts a packet: answers only once the packet, its deliveries, their jobs and the audit
+   * event are committed together ("acknowledged" means durable). The same packet sent again
+   * answers the first one's id with `duplicate: true`.
+   */
+  async function send(ctx: RequestContext, source: Readable | Buffer): Promise<SendResult> {
+    const staged = await stagePacket(c.blobs, source, { maxBytes: c.maxPacketBytes });
+    const { packet } = staged;
+    try {
+      const plan = await planner.plan(ctx, packet);
+      const existing = await exchangeRepo.findByDedupe(c.db, plan.sender.id, plan.dedupeKey);
+      if (existing) {
+        await staged.discard();
+        return result(plan, packet, existing.id, true, existing.signature);
+      }
+      let signature: {
+        result: 'valid' | 'untrusted' | 'none';
+        algorithm: string | null;
+        signerSubject: string | null;
+      } = { result: 'none', algorithm: null, signerSubject: null };
+      if (packet.signature.present) {
+        const verified = await c.pki.verifyEdxml(await staged.originalBytes());
+        if (verified.result === 'invalid') throw SignatureInvalid({ reason: verified.reason ?? null });
+        if (verified.result !== 'none') signature = verified as typeof signature;
+      }
+      const { attachments } = await staged.land();
+      try {
+        const id = await commit(ctx, staged, plan, signature, attachments);
+        log.info(
+          { action: 'exchange.accepted', packetId: id, recipients: plan.recipients.length },
+          'packet accepted',
+        );
+        return result(plan, packet, id, false, signature.result);
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        const raced = await exchangeRepo.findByDedupe(c.db, plan.sender.id, plan.dedupeKey);
+        if (!raced) throw error;
+        return result(plan, packet, raced.id, true, raced.signature);
+      }
+    } catch (error) {
+      await staged.discard();
+      throw error;
+    }
+  }
+
+  return { send };
+}
