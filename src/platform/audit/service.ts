@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { Forbidden, Unauthenticated } from '../errors.ts';
 import { hasRole, isPlatformAdmin, type RequestContext } from '../context.ts';
@@ -35,7 +36,9 @@ export function createAuditService(db: Db) {
       if (filter.action)
         q = q.where('action', 'like', `${filter.action.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
       if (filter.actorId) q = q.where('actor_id', '=', filter.actorId);
-      if (filter.subjectId) q = q.where('subject_ids', '@>', [filter.subjectId]);
+      // A JS array on the right would become a value list `($1)`, not a text[] parameter.
+      if (filter.subjectId)
+        q = q.where('subject_ids', '@>', sql<string[]>`ARRAY[${filter.subjectId}]::text[]`);
       if (filter.outcome) q = q.where('outcome', '=', filter.outcome);
       if (filter.from) q = q.where('occurred_at', '>=', filter.from);
       if (filter.to) q = q.where('occurred_at', '<', filter.to);
