@@ -10,6 +10,8 @@ import type { HttpModule } from '../../platform/http/types.ts';
 import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { NavItem } from '../../platform/pages/layout.ts';
 import { createResolutionCache, listenForChanges, type ChangeListener } from './cache.ts';
+
+export type { ChangeListener } from './cache.ts';
 import { createCsvService, type CsvService } from './import.ts';
 import { createReorgService, type ReorgService } from './reorg.ts';
 import { createResolver } from './resolve.ts';
@@ -62,6 +64,8 @@ export interface DirectoryModule {
   nav: NavItem[];
   jobs: JobDefinition[];
   seed(ctx: RequestContext): Promise<Record<string, number>>;
+  /** Clears this process's cache whenever another process changes the directory. */
+  listen(pool: pg.Pool): ChangeListener;
 }
 
 /**
@@ -107,5 +111,6 @@ export function createDirectoryModule(deps: { db: Db; logger: Logger; pool?: pg.
     ],
     jobs: [],
     seed: (ctx) => seedDirectory(store, ctx),
+    listen: (pool) => listenForChanges(pool, cache, deps.logger),
   };
 }
