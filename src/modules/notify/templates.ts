@@ -86,8 +86,8 @@ const list = [
       en: 'Dossier {dossierCode} ({procedureName}) has been received.\n\nResult expected on: {dueDate}.\n\nFollow the dossier at {portalUrl}.',
     },
     sms: {
-      vi: 'Hồ sơ {dossierCode} đã được tiếp nhận, hẹn trả kết quả ngày {dueDate}. Tra cứu tại {portalUrl}',
-      en: 'Dossier {dossierCode} has been received, result expected on {dueDate}. Follow it at {portalUrl}',
+      vi: 'Hồ sơ {dossierCode} đã được tiếp nhận, hẹn trả {dueDate}. Tra cứu: {portalUrl}',
+      en: 'Dossier {dossierCode} received, result due {dueDate}. Follow it at {portalUrl}',
     },
   }),
   defineTemplate('dossier_status_changed', {
