@@ -16,6 +16,8 @@ export interface ExchangeDeps {
   blobs: BlobStore;
   /** Largest packet accepted, in bytes (default 50 MB). */
   maxPacketBytes?: number;
+  /** Largest decoded attachment (default: maxPacketBytes). */
+  maxAttachmentBytes?: number;
   /** OrganId written in this instance's TraceHeader (default: the host of BASE_URL). */
   nodeId?: string;
   /** Re-enqueues deliveries left pending by a crashed worker (defaults: every 30 s, after 60 s). */

@@ -104,7 +104,7 @@ class TraceScanner {
 export async function stagePacket(
   blobs: BlobStore,
   source: Readable | Buffer | AsyncIterable<Uint8Array>,
-  limits: { maxBytes: number },
+  limits: { maxBytes: number; maxAttachmentBytes?: number },
 ): Promise<StagedPacket> {
   const original = holdBlob(blobs, limits.maxBytes);
   const attachments: HeldBlob[] = [];
@@ -138,6 +138,7 @@ export async function stagePacket(
   try {
     packet = await readEdxml(tee(), {
       maxBytes: limits.maxBytes,
+      maxAttachmentBytes: limits.maxAttachmentBytes ?? limits.maxBytes,
       attachmentSink: (): AttachmentWritable => {
         const held = holdBlob(blobs, limits.maxBytes);
         attachments.push(held);

@@ -92,8 +92,8 @@ export const exchangeRepo = {
       .selectFrom('exchange_status_events')
       .selectAll()
       .where('delivery_id', 'in', deliveryIds)
-      .orderBy('occurred_at')
       .orderBy('recorded_at')
+      .orderBy('occurred_at')
       .execute();
   },
 

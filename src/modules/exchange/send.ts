@@ -86,19 +86,22 @@ export function createSender(c: ExchangeContext, deliverJob: DeliverJob) {
         throw StatusNotAllowed({ status: effect.code, current: d.current_status, reason: decision.reason });
       }
       if (decision.outcome === 'repeat') continue;
+      // Reported times have whole seconds: never before the step they follow.
+      const floor = d.status_at ?? d.delivered_at;
+      const at = floor && floor > source.at ? floor : source.at;
       await exchangeRepo.insertEvent(trx, {
         id: randomUUID(),
         delivery_id: d.id,
         code: effect.code,
         description: source.description,
         staff: source.staff,
-        occurred_at: source.at,
+        occurred_at: at,
         source_packet_id: source.packetId,
       });
       await exchangeRepo.updateDelivery(trx, d.id, {
         current_status: decision.currentStatus,
         recall_state: decision.recallState,
-        ...(decision.currentStatus !== d.current_status ? { status_at: source.at } : {}),
+        ...(decision.currentStatus !== d.current_status ? { status_at: at } : {}),
       });
     }
     if (effect.code === '13')
@@ -275,7 +278,10 @@ export function createSender(c: ExchangeContext, deliverJob: DeliverJob) {
    * answers the first one's id with `duplicate: true`.
    */
   async function send(ctx: RequestContext, source: Readable | Buffer): Promise<SendResult> {
-    const staged = await stagePacket(c.blobs, source, { maxBytes: c.maxPacketBytes });
+    const staged = await stagePacket(c.blobs, source, {
+      maxBytes: c.maxPacketBytes,
+      ...(c.maxAttachmentBytes ? { maxAttachmentBytes: c.maxAttachmentBytes } : {}),
+    });
     const { packet } = staged;
     try {
       const plan = await planner.plan(ctx, packet);

@@ -3,6 +3,7 @@ import { recordAudit } from '../../platform/audit/index.ts';
 import { isPlatformAdmin, type RequestContext } from '../../platform/context.ts';
 import type { ExchangeContext } from './deps.ts';
 import type { DeliverJob } from './delivery.ts';
+import { buildStatus, writeEdxml } from './edxml/index.ts';
 import { NoAgency, PacketNotFound } from './errors.ts';
 import { canReadFor, exchangeAgencyOf } from './policies.ts';
 import { exchangeRepo, type DeliveryRow, type PacketRow, type StatusEventRow } from './repo.ts';
@@ -120,7 +121,56 @@ export function createExchangeService(c: ExchangeContext, deliverJob: DeliverJob
     throw PacketNotFound();
   }
 
+  /** Sends a status packet about `packet` from `fromCode` (what a records desk does through the axis). */
+  function sendStatus(
+    ctx: RequestContext,
+    packet: PacketRow,
+    fromCode: string,
+    code: string,
+    description: string | null,
+  ) {
+    const status = buildStatus({
+      code,
+      from: { organId: fromCode },
+      responseFor: {
+        organId: packet.sender_code,
+        code: [packet.code_number, packet.code_notation].filter(Boolean).join('/'),
+        promulgationDate: packet.promulgation_date ?? '',
+        documentId: packet.document_id,
+      },
+      description,
+    });
+    return sender.send(ctx, Buffer.from(writeEdxml(status)));
+  }
+
   return {
+    /**
+     * The recipient records a processing status (02–06) or answers a recall (15, 16): a status
+     * packet goes back to the sender, through the same checks as one sent over the API.
+     */
+    async recordStatus(
+      ctx: RequestContext,
+      packetId: string,
+      code: '02' | '03' | '04' | '05' | '06' | '15' | '16',
+      o: { description?: string | null } = {},
+    ): Promise<SendResult> {
+      const { packet, delivery } = await access(ctx, packetId);
+      const fromCode = delivery?.addressed_codes[0];
+      if (!delivery || !fromCode) throw PacketNotFound();
+      return sendStatus(ctx, packet, fromCode, code, o.description ?? null);
+    },
+
+    /** The sender recalls a document (status 13 to every recipient); each answers 15 or 16. */
+    async recall(
+      ctx: RequestContext,
+      packetId: string,
+      o: { reason?: string | null } = {},
+    ): Promise<SendResult> {
+      const { packet, role } = await access(ctx, packetId);
+      if (role !== 'sender') throw PacketNotFound();
+      return sendStatus(ctx, packet, packet.sender_code, '13', o.reason ?? null);
+    },
+
     send: (ctx: RequestContext, source: Readable | Buffer): Promise<SendResult> => sender.send(ctx, source),
 
     /** Packets delivered to the actor's agency after `after` (an inbox number), oldest first. */
