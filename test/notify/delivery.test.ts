@@ -133,6 +133,22 @@ describe('notify: delivery through the fake SMTP server and SMS gateway', () => 
     });
   });
 
+  it('gives up at once when the gateway refuses a message with a non-retryable code', async () => {
+    sms.failWith({ code: '01' });
+    const requestsBefore = sms.requests;
+    const { notifications } = await h.notify.service.notify(ctx, {
+      recipient: { phone: '0356789012' },
+      template: 'result_ready',
+      params: { dossierCode },
+      channels: ['sms'],
+    });
+    const failed = await h.waitForStatus(notifications[0]!.id, 'failed');
+    sms.failWith(null);
+    assert.equal(failed.attempts, 1);
+    assert.equal(failed.lastErrorCode, 'SMS_PROVIDER_01');
+    assert.equal(sms.requests - requestsBefore, 1);
+  });
+
   it('succeeds on a later attempt when a temporary SMTP failure clears, and gives up at once on a permanent refusal', async () => {
     smtp.failWith(451);
     const before = smtp.messages.length;
@@ -313,6 +329,7 @@ describe('notify: delivery through the fake SMTP server and SMS gateway', () => 
       'nguyen.van.an',
       '912345678',
       '987654321',
+      '356789012',
       '482913',
       'Hồ sơ',
       'Ho so',
