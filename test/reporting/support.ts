@@ -1,0 +1,129 @@
+/**
+ * A reporting test bench on a fresh database: directory, pki and reporting built like the
+ * composition root does, a settable clock, and small factories for agencies and actors.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { loadConfig } from '../../src/platform/config.ts';
+import { systemContext, type Actor, type RequestContext, type Role } from '../../src/platform/context.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import {
+  createDirectoryModule,
+  type AgencyKind,
+  type DirectoryModule,
+} from '../../src/modules/directory/index.ts';
+import { createPkiModule, type PkiModule } from '../../src/modules/pki/index.ts';
+import { createReportingModule, type ReportingModule } from '../../src/modules/reporting/index.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+
+export interface Bench {
+  db: TestDatabase;
+  directory: DirectoryModule;
+  pki: PkiModule;
+  reporting: ReportingModule;
+  clock: { now: Date };
+  close(): Promise<void>;
+}
+
+export async function startBench(): Promise<Bench> {
+  const db = await createTestDatabase();
+  const logger = createLogger('silent');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    DATA_DIR: '/tmp',
+    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
+    TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
+  });
+  const directory = createDirectoryModule({ db: db.database.db, logger });
+  const pki = createPkiModule({ db: db.database.db, logger, config });
+  const clock = { now: new Date('2025-12-10T03:00:00Z') };
+  const reporting = createReportingModule({
+    db: db.database.db,
+    logger,
+    directory: directory.service,
+    pki: pki.service,
+    now: () => clock.now,
+  });
+  return { db, directory, pki, reporting, clock, close: () => db.drop() };
+}
+
+let n = randomInt(100, 900);
+
+/** An agency with a unique QĐ20 code, valid from 01/07/2025 unless told otherwise. */
+export async function agency(
+  b: Bench,
+  o: { kind: AgencyKind; parentId?: string; name?: string; validFrom?: string },
+): Promise<string> {
+  n += 1;
+  const code = `${String(n).padStart(3, '0')}.${String(randomInt(10, 99))}.${String(randomInt(10, 99))}.H${String(randomInt(10, 63))}`;
+  const a = await b.directory.service.createAgency(systemContext('test'), {
+    name: o.name ?? `Đơn vị ${n}`,
+    kind: o.kind,
+    parentId: o.parentId ?? null,
+    validFrom: o.validFrom ?? '2025-07-01',
+    codes: [{ scheme: 'QD20', code }],
+  });
+  return a.id;
+}
+
+/** A request context for an official of `agencyId` with `roles`. */
+export function official(agencyId: string, roles: Role[] = ['reporting_officer']): RequestContext {
+  const actor: Actor = { kind: 'official', accountId: randomUUID(), agencyId, roles, sessionId: null };
+  return { actor, requestId: randomUUID(), ip: null, locale: 'vi' };
+}
+
+export const system = systemContext('test');
+
+/** The quarterly regime on settling administrative procedures used by the tests. */
+export function proceduresRegime(code: string, recipientAgencyId: string, agencyIds: string[]) {
+  return {
+    code,
+    recipientAgencyId,
+    title: 'Báo cáo kết quả giải quyết thủ tục hành chính',
+    reporterScope: { kind: 'explicit' as const, agencyIds },
+    frequency: 'quarterly' as const,
+    deadlineDays: 3,
+    lockDays: 10,
+    indicators: [
+      {
+        code: 'received',
+        name: 'Số hồ sơ tiếp nhận',
+        unit: 'hồ sơ',
+        type: 'number' as const,
+        required: true,
+        min: 0,
+      },
+      {
+        code: 'on_time',
+        name: 'Số hồ sơ đúng hạn',
+        unit: 'hồ sơ',
+        type: 'number' as const,
+        required: true,
+        min: 0,
+      },
+      { code: 'late', name: 'Số hồ sơ trễ hạn', unit: 'hồ sơ', type: 'number' as const, min: 0 },
+      {
+        code: 'longest_days',
+        name: 'Thời gian dài nhất',
+        unit: 'ngày',
+        type: 'number' as const,
+        aggregation: 'max' as const,
+      },
+      {
+        code: 'satisfaction',
+        name: 'Mức độ hài lòng',
+        unit: '%',
+        type: 'percentage' as const,
+        aggregation: 'weighted_average' as const,
+        weightCode: 'received',
+      },
+      { code: 'note', name: 'Ghi chú', type: 'text' as const, aggregation: 'none' as const },
+    ],
+    rules: [
+      {
+        expression: 'on_time + late <= received',
+        message: 'Đúng hạn cộng trễ hạn không vượt quá tiếp nhận.',
+      },
+    ],
+  };
+}
