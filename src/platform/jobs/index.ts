@@ -56,6 +56,37 @@ export interface WorkerHandle {
   stop(): Promise<void>;
 }
 
+interface JobMeta {
+  job?: { id?: string | number; task_identifier?: string; attempts?: number; max_attempts?: number };
+  error?: unknown;
+  duration?: unknown;
+}
+
+/**
+ * Routes graphile-worker's log lines to pino as structured lines. Only the job's id, task,
+ * attempt and duration are kept: the job object also holds the payload, which may carry
+ * personal data and is never logged.
+ */
+function workerLogger(log: Logger): WorkerLogger {
+  return new WorkerLogger((scope) => (level, message, meta) => {
+    const m = (meta ?? {}) as JobMeta;
+    const job = m.job;
+    const line = {
+      action: 'jobs.worker',
+      task: job?.task_identifier ?? scope.taskIdentifier,
+      jobId: job?.id === undefined ? scope.jobId : String(job.id),
+      ...(job?.attempts === undefined ? {} : { attempt: job.attempts, maxAttempts: job.max_attempts }),
+      ...(typeof m.duration === 'number' ? { durationMs: Math.round(m.duration) } : {}),
+    };
+    if (m.error !== undefined) {
+      const error = m.error instanceof Error ? m.error : new Error(JSON.stringify(m.error));
+      log.error({ ...line, action: 'jobs.failed', err: error }, 'job failed');
+    } else if (level === 'error') log.error(line, message);
+    else if (level === 'warning') log.warn(line, message);
+    else log.debug(line, message);
+  });
+}
+
 /** Runs workers for `jobs` until stopped; failed jobs retry with exponential backoff. */
 export async function startWorker(options: {
   pool: pg.Pool;
@@ -67,8 +98,13 @@ export async function startWorker(options: {
   const taskList: Record<string, Task> = {};
   for (const job of options.jobs) {
     taskList[job.name] = async (payload, helpers) => {
-      const parsed = job.payload.parse(payload);
-      await job.handle(parsed, { attempt: helpers.job.attempts, jobId: String(helpers.job.id) });
+      const parsed = job.payload.safeParse(payload);
+      if (!parsed.success) {
+        // Names the fields only: the values may be personal data.
+        const fields = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);
+        throw new Error(`payload of ${job.name} does not match its schema: ${fields.join('; ')}`);
+      }
+      await job.handle(parsed.data, { attempt: helpers.job.attempts, jobId: String(helpers.job.id) });
     };
   }
   const runner: Runner = await run({
@@ -77,12 +113,7 @@ export async function startWorker(options: {
     concurrency: options.concurrency,
     noHandleSignals: true,
     pollInterval: 2000,
-    logger: new WorkerLogger((scope) => (level, message) => {
-      const line = { action: 'jobs.worker', task: scope.taskIdentifier, jobId: scope.jobId };
-      if (level === 'error') log.error(line, message);
-      else if (level === 'warning') log.warn(line, message);
-      else log.debug(line, message);
-    }),
+    logger: workerLogger(log),
   });
   return { stop: () => runner.stop() };
 }
