@@ -6,6 +6,7 @@ import { createLogger } from './platform/logger.ts';
 import { startWorker, type WorkerHandle } from './platform/jobs/index.ts';
 import { systemContext } from './platform/context.ts';
 import { verifyAuditChain } from './platform/audit/index.ts';
+import type * as MainModule from './main.ts';
 import type { Platform } from './main.ts';
 import { cliCommands as moduleCommands } from './cli/commands.ts';
 
@@ -17,7 +18,7 @@ interface Command {
 }
 
 /** The composition root is loaded only by commands that need it, so database-free commands start fast. */
-async function loadPlatform(): Promise<typeof import('./main.ts')> {
+async function loadPlatform(): Promise<typeof MainModule> {
   return import('./main.ts');
 }
 
@@ -69,12 +70,12 @@ const commands: Record<string, Command> = {
       const logger = createLogger(config.logLevel);
       const connected = await connectDatabase(config, logger);
       await prepareDatabase(connected.database, logger);
-      const { buildPlatform, shutdownPlatform } = await loadPlatform();
+      const { buildPlatform, seedReferenceData, shutdownPlatform } = await loadPlatform();
       const platform = await buildPlatform({ config, logger, database: connected.database });
       let credentials: { username: string; password: string } | null = null;
       if (values['demo']) {
         const ctx = systemContext('demo-seed');
-        await platform.directory.seed(ctx);
+        await seedReferenceData(platform, ctx);
         credentials = await platform.identity.seedDemo(ctx, { dataDir: config.dataDir });
       }
       let worker: WorkerHandle | null = null;
@@ -131,7 +132,7 @@ const commands: Record<string, Command> = {
       const config = loadConfig();
       return withPlatform(config, async (platform) => {
         const ctx = systemContext('seed');
-        const summary = await platform.directory.seed(ctx);
+        const summary = await (await loadPlatform()).seedReferenceData(platform, ctx);
         console.log(JSON.stringify(summary, null, 2));
         if (values['demo'])
           printDemoAccess(config, await platform.identity.seedDemo(ctx, { dataDir: config.dataDir }));

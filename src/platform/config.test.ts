@@ -22,7 +22,7 @@ describe('configuration', () => {
       () => loadConfig({ NODE_ENV: 'production' }),
       (error: unknown) =>
         error instanceof ConfigError &&
-        ['SESSION_SECRET', 'TOKEN_SECRET', 'BASE_URL', 'DATABASE_URL'].every((k) =>
+        ['SESSION_SECRET', 'TOKEN_SECRET', 'BASE_URL', 'DATABASE_URL', 'SMTP_URL'].every((k) =>
           error.problems.some((p) => p.startsWith(k)),
         ),
     );
@@ -35,6 +35,8 @@ describe('configuration', () => {
       TOKEN_SECRET: 't'.repeat(40),
       BASE_URL: 'https://dichvu.example.gov.vn/',
       DATABASE_URL: 'postgres://u@db/lienthong',
+      SMTP_URL: 'smtp://mail.example.gov.vn:587',
+      MAIL_FROM: 'Cổng dịch vụ công <no-reply@example.gov.vn>',
     });
     assert.equal(config.baseUrl, 'https://dichvu.example.gov.vn');
     assert.equal(config.host, '0.0.0.0');

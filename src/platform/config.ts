@@ -28,6 +28,18 @@ export const environmentSchema = z.object({
   RUN_WORKER: booleanFromEnv.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10000).default(10),
+  SMTP_URL: z
+    .string()
+    .max(2000)
+    .regex(/^smtps?:\/\/\S+$/, 'must look like smtp://user:password@host:587 or smtps://host:465')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(300).optional(),
+  SMS_PROVIDER_URL: z.url().max(2000).optional(),
+  SMS_API_KEY: z.string().min(8).max(500).optional(),
+  SMS_BRANDNAME: z
+    .string()
+    .regex(/^[A-Za-z0-9 ._-]{1,11}$/, 'up to 11 letters, digits, spaces, dots or dashes')
+    .default('LIENTHONG'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -52,6 +64,14 @@ export interface Config {
   workerConcurrency: number;
   loginRateLimit: number;
   bodyLimitBytes: number;
+  /** Outside systems for notices: the raw settings, turned into transports by the notify module. */
+  messaging: {
+    smtpUrl: string | undefined;
+    mailFrom: string | undefined;
+    smsProviderUrl: string | undefined;
+    smsApiKey: string | undefined;
+    smsBrandname: string;
+  };
 }
 
 /** Raised when the environment is invalid; lists every problem at once. */
@@ -96,7 +116,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!e.BASE_URL) problems.push('BASE_URL: required in production');
     if (!e.DATABASE_URL)
       problems.push('DATABASE_URL: required in production (the embedded database is for one machine)');
+    if (!e.SMTP_URL)
+      problems.push('SMTP_URL: required in production (verification codes and notices go out by email)');
   }
+  if (e.SMTP_URL && !e.MAIL_FROM) problems.push('MAIL_FROM: required when SMTP_URL is set');
+  if (e.SMS_PROVIDER_URL && !e.SMS_API_KEY)
+    problems.push('SMS_API_KEY: required when SMS_PROVIDER_URL is set');
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = path.resolve(e.DATA_DIR);
   const secrets =
@@ -119,6 +144,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.WORKER_CONCURRENCY,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    messaging: {
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      smsProviderUrl: e.SMS_PROVIDER_URL,
+      smsApiKey: e.SMS_API_KEY,
+      smsBrandname: e.SMS_BRANDNAME,
+    },
   };
 }
 
