@@ -15,6 +15,9 @@ import {
   type ExchangeModule,
 } from '../../src/modules/exchange/index.ts';
 import type { AgencySummary } from '../../src/modules/directory/index.ts';
+import { createHttpServer } from '../../src/platform/http/server.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { renderErrorPage } from '../../src/platform/pages/home.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { unique } from '../support/auth.ts';
 
@@ -22,6 +25,8 @@ export interface ExchangeTestApp extends TestApp {
   exchange: ExchangeModule;
   blobs: BlobStore;
   blobDir: string;
+  /** Where the exchange API is served: the platform itself once main.ts wires the module. */
+  apiUrl: string;
 }
 
 /** The platform on a fresh database, with the exchange module (the wired one when main.ts has it). */
@@ -41,12 +46,31 @@ export async function startExchangeApp(env: Record<string, string> = {}): Promis
       blobs,
       sweep: false,
     });
-  return { ...t, exchange, blobs, blobDir };
-}
-
-/** True when the HTTP server serves the exchange API (the lead has wired the module). */
-export function httpWired(t: ExchangeTestApp): boolean {
-  return (t.platform as unknown as { exchange?: unknown }).exchange !== undefined;
+  if (wired) return { ...t, exchange, blobs, blobDir, apiUrl: t.baseUrl };
+  // Until the composition root wires the module: the same kernel server with this module only,
+  // resolving actors (bearer tokens) through the platform's identity module.
+  const side = await createHttpServer({
+    config: t.config,
+    logger: createLogger(t.config.logLevel),
+    resolveActor: t.platform.identity.resolveActor,
+    isReady: () => Promise.resolve(true),
+    renderErrorPage,
+    modules: [exchange.http],
+  });
+  await side.listen({ port: 0, host: '127.0.0.1' });
+  const address = side.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    ...t,
+    exchange,
+    blobs,
+    blobDir,
+    apiUrl: `http://127.0.0.1:${port}`,
+    async close() {
+      await side.close();
+      await t.close();
+    },
+  };
 }
 
 export const ctxSystem: RequestContext = systemContext('test');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { BlobRef, BlobStore } from '../../platform/blobs/index.ts';
 import { readEdxml, type AttachmentWritable, type EdxmlPacket } from './edxml/index.ts';
 
@@ -111,7 +111,13 @@ export async function stagePacket(
   const hash = createHash('sha256');
   const scanner = new TraceScanner();
   let bytes = 0;
-  const chunks = Buffer.isBuffer(source) ? [source] : source;
+  // A refused packet must not destroy the request stream: the route drains it so the client
+  // reads the error instead of a reset connection.
+  const chunks = Buffer.isBuffer(source)
+    ? [source]
+    : source instanceof Readable
+      ? source.iterator({ destroyOnReturn: false })
+      : source;
 
   async function* tee(): AsyncGenerator<Uint8Array> {
     for await (const raw of chunks as AsyncIterable<Uint8Array | string>) {

@@ -29,6 +29,32 @@ function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/** Reads and discards what is left of a refused body (up to `limit` bytes), so the answer is read. */
+async function drain(stream: Readable, limit: number): Promise<void> {
+  if (stream.readableEnded || stream.destroyed) return;
+  let seen = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(finish, 30_000);
+    function finish() {
+      clearTimeout(timer);
+      stream.off('data', onData);
+      resolve();
+    }
+    function onData(chunk: Buffer) {
+      seen += chunk.length;
+      if (seen > limit) {
+        stream.destroy();
+        finish();
+      }
+    }
+    stream.on('data', onData);
+    stream.once('end', finish);
+    stream.once('error', finish);
+    stream.once('close', finish);
+    stream.resume();
+  });
+}
+
 /** The transport API for agencies' own document software: schema in, service call, schema out. */
 export async function registerExchangeRoutes(
   app: App,
@@ -61,7 +87,10 @@ export async function registerExchangeRoutes(
       async (request, reply) => {
         const body = request.body;
         if (!(body instanceof Readable)) throw UnsupportedPacketType();
-        const result = await service.send(request.ctx, body);
+        const result = await service.send(request.ctx, body).catch(async (error: unknown) => {
+          await drain(body, o.maxPacketBytes);
+          throw error;
+        });
         return reply.code(result.duplicate ? 200 : 201).send(result);
       },
     );
