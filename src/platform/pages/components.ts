@@ -185,7 +185,8 @@ export function linkButton(
   href: string,
   variant: 'primary' | 'secondary' = 'secondary',
 ): SafeHtml {
-  return html`<a class="button button--${variant}" href="${href}" role="button">${text}</a>`;
+  // Stays a link: it navigates, and role="button" would promise a Space key that links lack.
+  return html`<a class="button button--${variant}" href="${href}">${text}</a>`;
 }
 
 /** A data table with a caption and column headers. */
