@@ -3,6 +3,7 @@
  * sending, routing, durable delivery, statuses, recall/update/replace, the transport API and
  * statistics. See README.md.
  */
+import type { RequestContext } from '../../platform/context.ts';
 import type { HttpModule } from '../../platform/http/types.ts';
 import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { NavItem } from '../../platform/pages/layout.ts';
@@ -10,11 +11,14 @@ import { createDelivery } from './delivery.ts';
 import { withDefaults, type ExchangeDeps } from './deps.ts';
 import { registerExchangeRoutes } from './routes.ts';
 import { createExchangeService, type ExchangeService } from './service.ts';
+import { createStats, type ExchangeStats } from './stats.ts';
+import { registerStatsPage, statsMessages } from './views/stats.ts';
 
 export * from './edxml/index.ts';
 export { exchangeCliCommands, describePacket } from './cli.ts';
 export type { ExchangeDeps } from './deps.ts';
 export type { ExchangeService, PacketView, SendResult } from './service.ts';
+export type { ExchangeStats } from './stats.ts';
 
 export interface ExchangeModule {
   service: ExchangeService & {
@@ -22,6 +26,11 @@ export interface ExchangeModule {
     deliverNow(deliveryId: string): Promise<'delivered' | 'already'>;
     /** Re-enqueues deliveries left pending longer than `staleMs`. */
     sweepStale(staleMs: number): Promise<number>;
+    /** Figures of one agency over a period (item 9): also the dashboard's source. */
+    stats(
+      ctx: RequestContext,
+      q: { agencyId?: string | undefined; from: string; to: string },
+    ): Promise<ExchangeStats>;
   };
   http: HttpModule;
   nav: NavItem[];
@@ -33,12 +42,14 @@ export function createExchangeModule(deps: ExchangeDeps): ExchangeModule {
   const c = withDefaults(deps);
   const delivery = createDelivery(c);
   const service = createExchangeService(c, delivery.job);
+  const stats = createStats({ db: c.db, calendar: c.calendar });
   return {
-    service: { ...service, deliverNow: delivery.deliver, sweepStale: delivery.sweep },
+    service: { ...service, deliverNow: delivery.deliver, sweepStale: delivery.sweep, stats },
     http: {
       name: 'exchange',
       async register(app) {
-        await registerExchangeRoutes(app, service, { maxPacketBytes: c.maxPacketBytes });
+        await registerExchangeRoutes(app, service, { maxPacketBytes: c.maxPacketBytes, stats });
+        registerStatsPage(app, stats);
         app.addHook('onReady', (done) => {
           delivery.startSweeper();
           done();
@@ -49,7 +60,13 @@ export function createExchangeModule(deps: ExchangeDeps): ExchangeModule {
         });
       },
     },
-    nav: [],
+    nav: [
+      {
+        href: '/exchange/stats',
+        label: statsMessages.text('nav'),
+        visible: (actor) => actor.kind === 'official',
+      },
+    ],
     jobs: [delivery.job],
   };
 }

@@ -13,8 +13,11 @@ import {
   sendQuery,
   sendResultSchema,
   sentSchema,
+  statsQuery,
+  statsSchema,
 } from './schemas.ts';
 import type { ExchangeService } from './service.ts';
+import type { StatsFn } from './stats.ts';
 
 const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { sessionCookie: [] }];
 const tags = ['exchange'];
@@ -59,7 +62,7 @@ async function drain(stream: Readable, limit: number): Promise<void> {
 export async function registerExchangeRoutes(
   app: App,
   service: ExchangeService,
-  o: { maxPacketBytes: number },
+  o: { maxPacketBytes: number; stats: StatsFn },
 ): Promise<void> {
   // The packet route streams its body: a scope of its own so the XML parser touches nothing else.
   await app.register((scope, _opts, registered) => {
@@ -206,5 +209,25 @@ export async function registerExchangeRoutes(
       },
     },
     async (request) => service.recipients(request.ctx, request.params.id),
+  );
+
+  app.get(
+    '/api/v1/exchange/stats',
+    {
+      schema: {
+        tags,
+        summary:
+          'Documents sent and received, delivered electronically, median times to arrival, registration and completion, share done on time',
+        security,
+        querystring: statsQuery,
+        response: { 200: statsSchema },
+      },
+    },
+    async (request) =>
+      o.stats(request.ctx, {
+        agencyId: request.query.agency,
+        from: request.query.from,
+        to: request.query.to,
+      }),
   );
 }

@@ -193,3 +193,44 @@ export const edxmlQuery = z.object({
     .optional()
     .describe("true: the bytes exactly as received, without this hop's TraceHeader"),
 });
+
+export const statsQuery = z.object({
+  agency: z
+    .uuid()
+    .optional()
+    .describe("Agency id (default: the caller's agency; platform administrators: any)"),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .describe('First day, yyyy-MM-dd (Vietnam time)'),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .describe('Last day, inclusive'),
+});
+
+const seconds = z.number().int().nullable();
+export const statsSchema = z
+  .object({
+    agencyId: z.uuid(),
+    from: text(10),
+    to: text(10),
+    sent: z.object({
+      documents: z.number().int(),
+      deliveries: z.number().int(),
+      delivered: z.number().int(),
+      medianSecondsToArrival: seconds,
+    }),
+    received: z.object({
+      documents: z.number().int(),
+      registered: z.number().int(),
+      rejected: z.number().int(),
+      completed: z.number().int(),
+      medianSecondsToRegistration: seconds,
+      medianSecondsToCompletion: seconds,
+      completedWithDueDate: z.number().int(),
+      completedOnTime: z.number().int(),
+      onTimeShare: z.number().min(0).max(1).nullable(),
+    }),
+  })
+  .meta({ id: 'ExchangeStats' });
