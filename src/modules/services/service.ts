@@ -429,6 +429,11 @@ export function createServicesService(deps: { db: Db; logger: Logger; directory:
       return { created: false, procedure: (await service.getForAdmin(ctx, existing.id)).procedure };
     },
 
+    /** Throws unless the actor may use the catalogue administration (401/403). */
+    assertMayAdminister(ctx: RequestContext): void {
+      enforce(mayAdministerCatalogue(ctx.actor));
+    },
+
     /** True when a procedure with this code exists, whatever its state. */
     async exists(code: string): Promise<boolean> {
       return (await repo.findProcedureByCode(db, code)) !== undefined;
