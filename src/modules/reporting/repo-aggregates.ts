@@ -10,6 +10,14 @@ import type { DbOrTx } from '../../platform/db/database.ts';
 
 export const COUNTED = sql`s.status IN ('submitted', 'approved') AND NOT s.superseded`;
 
+/**
+ * Aggregate rows are kept for *inner* nodes only (units with something below them): a leaf's
+ * aggregate is its own counted values, read directly (see aggregatesOf). This keeps the table and
+ * the rebuild small: ~35 × indicators rows per period instead of one per reported value.
+ */
+const INNER = (alias: string) => sql`EXISTS (SELECT 1 FROM reporting_closure i
+  WHERE i.period_id = ${sql.ref(`${alias}.period_id`)} AND i.ancestor_id = ${sql.ref(`${alias}.ancestor_id`)} AND i.depth >= 1)`;
+
 /** A change of one indicator's contribution, to add to every ancestor's row. */
 export interface IndicatorDelta {
   code: string;
@@ -32,7 +40,7 @@ export async function addToAncestors(db: DbOrTx, periodId: string, unitId: strin
       ${deltas.map((d) => d.count)}::int[], ${deltas.map((d) => d.wnum)}::numeric[],
       ${deltas.map((d) => d.wden)}::numeric[], ${deltas.map((d) => d.value)}::numeric[]
     ) AS d(code, sum, count, wnum, wden, value)
-    WHERE c.period_id = ${periodId} AND c.unit_id = ${unitId}
+    WHERE c.period_id = ${periodId} AND c.unit_id = ${unitId} AND ${INNER('c')}
     ON CONFLICT (period_id, unit_id, code) DO UPDATE SET
       sum = a.sum + excluded.sum,
       count = a.count + excluded.count,
@@ -48,16 +56,20 @@ export async function addToAncestors(db: DbOrTx, periodId: string, unitId: strin
  */
 export async function recomputeExtremes(db: DbOrTx, periodId: string, unitId: string, codes: string[]) {
   if (codes.length === 0) return;
-  const inner = (fn: 'min' | 'max') => sql`(SELECT ${sql.raw(fn)}(v.num)
+  await sql`WITH anc AS (
+      SELECT ancestor_id FROM reporting_closure WHERE period_id = ${periodId} AND unit_id = ${unitId}
+    ), x AS (
+      SELECT d.ancestor_id, v.code, min(v.num) AS mn, max(v.num) AS mx
       FROM reporting_closure d
       JOIN reporting_submissions s ON s.period_id = d.period_id AND s.agency_id = d.unit_id AND ${COUNTED}
-      JOIN reporting_values v ON v.submission_id = s.id AND v.code = a.code
-      WHERE d.period_id = a.period_id AND d.ancestor_id = a.unit_id)`;
-  await sql`UPDATE reporting_aggregates a SET min = ${inner('min')}, max = ${inner('max')}
-    WHERE a.period_id = ${periodId} AND a.code = ANY(${codes}::text[])
-      AND a.unit_id IN (SELECT ancestor_id FROM reporting_closure WHERE period_id = ${periodId} AND unit_id = ${unitId})`.execute(
-    db,
-  );
+      JOIN reporting_values v ON v.submission_id = s.id AND v.code = ANY(${codes}::text[])
+      WHERE d.period_id = ${periodId} AND d.ancestor_id IN (SELECT ancestor_id FROM anc)
+      GROUP BY d.ancestor_id, v.code
+    )
+    UPDATE reporting_aggregates a SET min = x.mn, max = x.mx
+    FROM anc CROSS JOIN unnest(${codes}::text[]) AS c(code)
+      LEFT JOIN x ON x.code = c.code AND x.ancestor_id = anc.ancestor_id
+    WHERE a.period_id = ${periodId} AND a.unit_id = anc.ancestor_id AND a.code = c.code`.execute(db);
 }
 
 /** Adds a change of one unit's state (submitted, on time, late, approved) to every ancestor's counts. */
@@ -79,6 +91,8 @@ export async function addUnitStateDelta(
 
 /** Rebuilds a period's aggregates and completeness from the source tables in two set-based statements. */
 export async function rebuildPeriod(db: DbOrTx, periodId: string, versionId: string) {
+  // The grouping holds one row per (ancestor, indicator): keep it in memory rather than spill.
+  await sql`SET LOCAL work_mem = '256MB'`.execute(db);
   await rep(db).deleteFrom('reporting_aggregates').where('period_id', '=', periodId).execute();
   await sql`INSERT INTO reporting_aggregates (period_id, unit_id, code, sum, count, wnum, wden, min, max)
     SELECT s.period_id, c.ancestor_id, v.code,
@@ -91,7 +105,7 @@ export async function rebuildPeriod(db: DbOrTx, periodId: string, versionId: str
     LEFT JOIN reporting_values w ON i.aggregation = 'weighted_average'
       AND w.submission_id = s.id AND w.code = i.weight_code AND w.num IS NOT NULL
     JOIN reporting_closure c ON c.period_id = s.period_id AND c.unit_id = s.agency_id
-    WHERE s.period_id = ${periodId} AND ${COUNTED}
+    WHERE s.period_id = ${periodId} AND ${COUNTED} AND ${INNER('c')}
     GROUP BY s.period_id, c.ancestor_id, v.code`.execute(db);
   await rebuildCompleteness(db, periodId);
 }
@@ -120,15 +134,28 @@ export interface AggregateRow {
   max: string | null;
 }
 
-/** Aggregates of some units in a period. */
-export function aggregatesOf(db: RepDb, periodId: string, unitIds: string[]): Promise<AggregateRow[]> {
-  if (unitIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('reporting_aggregates')
-    .select(['unit_id', 'code', 'sum', 'count', 'wnum', 'wden', 'min', 'max'])
-    .where('period_id', '=', periodId)
-    .where('unit_id', 'in', unitIds)
-    .execute();
+/** Aggregates of some units in a period: stored rows for inner nodes, own counted values for leaves. */
+export async function aggregatesOf(
+  db: DbOrTx,
+  periodId: string,
+  versionId: string,
+  unitIds: string[],
+): Promise<AggregateRow[]> {
+  if (unitIds.length === 0) return [];
+  const r =
+    await sql<AggregateRow>`SELECT unit_id, code, sum::text, count, wnum::text, wden::text, min::text, max::text
+    FROM reporting_aggregates WHERE period_id = ${periodId} AND unit_id = ANY(${unitIds}::uuid[])
+    UNION ALL
+    SELECT s.agency_id, v.code, v.num::text, 1, coalesce(v.num * w.num, 0)::text, coalesce(w.num, 0)::text, v.num::text, v.num::text
+    FROM reporting_submissions s
+    JOIN reporting_values v ON v.submission_id = s.id AND v.num IS NOT NULL
+    JOIN reporting_indicators i ON i.version_id = ${versionId} AND i.code = v.code AND i.aggregation <> 'none'
+    LEFT JOIN reporting_values w ON i.aggregation = 'weighted_average'
+      AND w.submission_id = s.id AND w.code = i.weight_code AND w.num IS NOT NULL
+    WHERE s.period_id = ${periodId} AND s.agency_id = ANY(${unitIds}::uuid[]) AND ${COUNTED}
+      AND NOT EXISTS (SELECT 1 FROM reporting_closure x
+        WHERE x.period_id = s.period_id AND x.ancestor_id = s.agency_id AND x.depth >= 1)`.execute(db);
+  return r.rows;
 }
 
 /** Completeness rows of some units in a period. */

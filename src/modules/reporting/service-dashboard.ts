@@ -46,9 +46,14 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
     return r.rows.map((x) => x.ancestor_id);
   }
 
-  async function summaries(periodId: string, unitIds: string[], indicators: readonly Indicator[]) {
+  async function summaries(
+    periodId: string,
+    versionId: string,
+    unitIds: string[],
+    indicators: readonly Indicator[],
+  ) {
     const [aggs, comp] = await Promise.all([
-      aggregatesOf(repo.repDb(db), periodId, unitIds),
+      aggregatesOf(db, periodId, versionId, unitIds),
       completenessOf(repo.repDb(db), periodId, unitIds),
     ]);
     return unitIds.map((unitId): UnitSummary => {
@@ -84,7 +89,12 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
       const version = (await repo.findVersion(db, period.version_id))!;
       const definition = repo.toDefinition(version, await repo.indicatorsOf(db, version.id));
       const children = await repo.childrenIn(db, period.id, unitId);
-      const [unit, ...rows] = await summaries(period.id, [unitId, ...children], definition.indicators);
+      const [unit, ...rows] = await summaries(
+        period.id,
+        version.id,
+        [unitId, ...children],
+        definition.indicators,
+      );
       const names = new Map<string, string>();
       for (const id of [unitId, ...children, ...ancestors]) {
         const a = await deps.directory.getAgency(id);
