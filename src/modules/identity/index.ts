@@ -6,8 +6,8 @@ import { Unauthenticated } from '../../platform/errors.ts';
 import type { ActorResolver, HttpModule } from '../../platform/http/types.ts';
 import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { NavItem } from '../../platform/pages/layout.ts';
-import type { DirectoryService } from '../directory/index.ts';
-import type { IdentityOptions } from './model.ts';
+import type { AdminUnitDirectory, IdentityOptions, VerificationNotifier } from './model.ts';
+import type { UpstreamOidcConfig } from './oidc/upstream-config.ts';
 import { registerIdentityRoutes, SESSION_COOKIE } from './routes.ts';
 import { createAdminAccount, seedDemoAccounts } from './seed.ts';
 import { createIdentityService, type IdentityService } from './service.ts';
@@ -15,6 +15,12 @@ import { createIdentityService, type IdentityService } from './service.ts';
 export type { IdentityService } from './service.ts';
 export type { AccountView, ClientView, IdentityOptions } from './model.ts';
 export type { AccountKind, AccountStatus } from './tables.ts';
+export {
+  upstreamEnvironmentSchema,
+  upstreamConfigFromEnv,
+  type UpstreamOidcConfig,
+} from './oidc/upstream-config.ts';
+export { checkPersonalId, checkTaxCode } from './citizen-ids.ts';
 
 export interface IdentityModule {
   service: IdentityService;
@@ -40,7 +46,12 @@ export function createIdentityModule(deps: {
   db: Db;
   logger: Logger;
   config: Config;
-  directory: DirectoryService;
+  /** The directory service (agencies, and the admin units of the address pickers). */
+  directory: AdminUnitDirectory;
+  /** Sends registration codes; without it registration answers 503 IDENTITY_NOTIFY_UNAVAILABLE. */
+  notify?: VerificationNotifier | undefined;
+  /** Delegated login to an upstream OpenID Connect provider (national e-ID), when configured. */
+  upstream?: UpstreamOidcConfig | null | undefined;
   /** Tunables (hash cost, expiries, clock); production uses the defaults. */
   options?: Partial<IdentityOptions>;
 }): IdentityModule {
