@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import { Forbidden, Unauthenticated, type AppError } from '../../platform/errors.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Role } from '../../platform/context.ts';
-import type { DirectoryService } from '../directory/index.ts';
+import type { DirectoryService, SearchHit, SearchQuery } from '../directory/index.ts';
+import type { NotifyService } from '../notify/index.ts';
+import type { PersonalDataKeys } from './pii-crypto.ts';
+import type { CitizenRepo } from './repo-citizens.ts';
 import { defaultPasswordHashing, type IdentityKeys, type PasswordHashing } from './crypto.ts';
 import type { Decision } from './policies.ts';
 import type { AccountRecord, ClientRow, IdentityRepo } from './repo.ts';
@@ -123,4 +126,23 @@ export function acceptablePassword(password: string, username: string): boolean 
 
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+}
+
+/** The notify service as identity uses it: one call, inside the registration's transaction. */
+export type VerificationNotifier = Pick<NotifyService, 'notify'>;
+
+/** The directory as the address pickers use it: resolve a code, search units under a parent. */
+export type AdminUnitDirectory = DirectoryService & {
+  search(query: SearchQuery): Promise<{ items: SearchHit[]; page: number; hasNext: boolean }>;
+};
+
+/** What the citizen and business side uses besides the shared deps. */
+export interface CitizenServiceDeps extends ServiceDeps {
+  citizens: CitizenRepo;
+  pii: PersonalDataKeys;
+  notify: VerificationNotifier | null;
+  adminUnits: AdminUnitDirectory;
+  /** Registration codes: lifetime and attempts. */
+  codeMinutes: number;
+  codeAttempts: number;
 }

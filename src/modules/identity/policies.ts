@@ -46,3 +46,25 @@ export function mayGrantRoles(actor: Actor, before: readonly Role[], after: read
   if (isPlatformAdmin(actor)) return true;
   return before.includes('platform_admin') === after.includes('platform_admin');
 }
+
+/** Roles whose work needs a citizen's data: receiving and processing dossiers, administering accounts. */
+const citizenDataRoles: readonly Role[] = ['one_stop_officer', 'specialist', 'unit_leader', 'admin'];
+
+/**
+ * May the actor look up citizens and read their profiles? Officials holding a role whose work
+ * needs it (every read is access-logged); a citizen never reads another person's data, and
+ * for them the answer is `hidden` (404), as if the person did not exist.
+ */
+export function mayReadCitizenData(actor: Actor): Decision {
+  if (actor.kind === 'anonymous') return 'unauthenticated';
+  if (actor.kind === 'citizen') return 'hidden';
+  if (actor.kind !== 'official') return 'forbidden';
+  if (isPlatformAdmin(actor) || actor.roles.some((r) => citizenDataRoles.includes(r))) return 'allow';
+  return 'forbidden';
+}
+
+/** May the actor register relying parties of the OpenID Connect provider? Platform administrators only. */
+export function mayManageOidcClients(actor: Actor): Decision {
+  if (actor.kind === 'anonymous') return 'unauthenticated';
+  return isPlatformAdmin(actor) ? 'allow' : 'forbidden';
+}

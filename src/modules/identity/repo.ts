@@ -66,6 +66,20 @@ export function createIdentityRepo(platformDb: Db) {
       return row ? toRecord(row) : null;
     },
 
+    /** A citizen or business account by email (lower case) or phone (national form `0…`). */
+    async citizenAccountByContact(
+      contact: { email?: string | null; phone?: string | null },
+      q: IdDbOrTx = db,
+    ): Promise<AccountRecord | null> {
+      const query = accountQuery(q).where('a.kind', 'in', ['citizen', 'business']);
+      const row = contact.email
+        ? await query.where(sql<string>`lower(a.email)`, '=', contact.email.toLowerCase()).executeTakeFirst()
+        : contact.phone
+          ? await query.where('a.phone', '=', contact.phone).executeTakeFirst()
+          : undefined;
+      return row ? toRecord(row) : null;
+    },
+
     async lockAccount(trx: IdTx, id: string): Promise<void> {
       await trx.selectFrom('identity_accounts').select('id').where('id', '=', id).forUpdate().execute();
     },

@@ -22,6 +22,7 @@ import {
   TotpInvalid,
   TotpNotPending,
 } from './errors.ts';
+import { normaliseEmail, normalisePhone } from './citizen-ids.ts';
 import { acceptablePassword, toAccountView, type AccountView, type ServiceDeps } from './model.ts';
 import type { AccountRecord } from './repo.ts';
 
@@ -145,13 +146,41 @@ export function createAuthService(deps: ServiceDeps) {
     details,
   });
 
+  /** Officials sign in by username; citizens and businesses by their email or phone as well. */
+  const findForLogin = async (typed: string): Promise<AccountRecord | null> => {
+    const byUsername = await repo.accountByUsername(typed);
+    if (byUsername) return byUsername;
+    if (typed.includes('@')) {
+      const email = normaliseEmail(typed);
+      return email ? repo.citizenAccountByContact({ email }) : null;
+    }
+    const phone = normalisePhone(typed);
+    return phone ? repo.citizenAccountByContact({ phone }) : null;
+  };
+
   return {
+    /**
+     * Opens a session for an account whose owner proved themselves another way (a verified
+     * registration code, an upstream identity provider). Never for officials.
+     */
+    async signInVerified(
+      ctx: RequestContext,
+      accountId: string,
+      o: { userAgent: string | null; method: string },
+    ): Promise<Extract<LoginResult, { status: 'signed_in' }>> {
+      const account = await repo.accountById(accountId);
+      if (!account || account.kind === 'official' || usable(account)) throw LoginFailed();
+      const result = await startSession(ctx, account, o);
+      if (result.status !== 'signed_in') throw LoginFailed();
+      return result;
+    },
+
     /** First step of sign-in: username and password. */
     async login(
       ctx: RequestContext,
       input: { username: string; password: string; userAgent?: string | null },
     ): Promise<LoginResult> {
-      const account = await repo.accountByUsername(input.username.trim());
+      const account = await findForLogin(input.username.trim());
       if (!account) {
         await verifyPassword(await dummyHash, input.password);
         return refuse(ctx, 'unknown_username', null);
