@@ -136,6 +136,10 @@ function listingColumns(c: ProcedureContent) {
 export function createServicesService(deps: { db: Db; logger: Logger; directory: DirectoryService }) {
   const db: SvcDb = deps.db.withTables<ServicesTables>();
   const cache = createPublishedCache<PublishedProcedure>();
+  // The sector list changes only when a procedure is published or unpublished.
+  const sectorCache = createPublishedCache<{ list: { code: string; name: string; count: number }[] }>({
+    max: 1,
+  });
   const log = deps.logger;
 
   async function write<T>(
@@ -363,6 +367,7 @@ export function createServicesService(deps: { db: Db; logger: Logger; directory:
         }),
       );
       cache.drop(row.code);
+      sectorCache.clear();
       return toSummary(row, (await repo.findDraft(db, id)) !== undefined);
     },
 
@@ -498,8 +503,12 @@ export function createServicesService(deps: { db: Db; logger: Logger; directory:
 
     /** Sectors that have published procedures. */
     async sectors(): Promise<{ code: string; name: string; count: number }[]> {
+      const hit = sectorCache.get('all');
+      if (hit) return hit.list;
       const rows = await repo.publishedSectors(db);
-      return rows.map((r) => ({ code: r.sector_code, name: r.sector_name, count: Number(r.count) }));
+      const list = rows.map((r) => ({ code: r.sector_code, name: r.sector_name, count: Number(r.count) }));
+      sectorCache.set('all', { list });
+      return list;
     },
 
     /** The template of a paper of a published procedure (stored, or generated from the form). */
@@ -582,6 +591,7 @@ export function createServicesService(deps: { db: Db; logger: Logger; directory:
     /** Drops this process's cache (tests, or after a change made by another process). */
     clearCache(): void {
       cache.clear();
+      sectorCache.clear();
     },
   };
   return service;

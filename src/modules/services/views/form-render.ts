@@ -33,7 +33,9 @@ export function fieldAt(def: FormDefinition, path: string): FormField | undefine
 export function formErrorMessage(issue: FormIssue, def: FormDefinition, locale: Locale): string {
   const f = fieldAt(def, issue.path);
   const label = f ? fieldLabel(f, locale) : issue.path.slice(0, 60);
-  const key = ((CODES as readonly string[]).includes(issue.code) ? issue.code : 'FORM_INVALID_TYPE') as (typeof CODES)[number];
+  const key = (
+    (CODES as readonly string[]).includes(issue.code) ? issue.code : 'FORM_INVALID_TYPE'
+  ) as (typeof CODES)[number];
   return m.t(key, locale, { label, ...(issue.params ?? {}) });
 }
 const CODES = [

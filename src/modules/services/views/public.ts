@@ -168,6 +168,7 @@ export function procedureBody(
 export function registerPublicPages(app: App, service: ServicesService): void {
   // Rendered bodies by version and language: a new version has a new id, so nothing goes stale.
   const bodies = createPublishedCache<{ html: SafeHtml }>({ max: 2000, ttlMs: 10 * 60_000 });
+  const pages = createPublishedCache<{ html: string }>({ max: 2000, ttlMs: 10 * 60_000 });
 
   app.get('/services', { schema: { hide: true, querystring: searchQuery } }, async (request, reply) => {
     const l = request.locale;
@@ -213,19 +214,27 @@ export function registerPublicPages(app: App, service: ServicesService): void {
     const l = request.locale;
     const p = await service.getPublished(request.params.code);
     if (!p) throw ProcedureNotFound();
+    // An anonymous visitor's page depends only on the version, the language and the URL
+    // (no account area, no form token), so the whole page is kept; others get the body.
+    const pageKey =
+      request.ctx.actor.kind === 'anonymous' && request.url.length <= 200
+        ? `${p.version.id}:${l}:${request.url}`
+        : null;
+    const whole = pageKey ? pages.get(pageKey) : undefined;
+    if (whole) return reply.type('text/html; charset=utf-8').send(whole.html);
     const key = `${p.version.id}:${l}`;
     let cached = bodies.get(key);
     if (!cached) {
       cached = { html: procedureBody(p, l, await service.linkedSets()) };
       bodies.set(key, cached);
     }
-    return reply.send(
-      renderPage(request, reply, {
-        title: p.version.content.name,
-        body: html`<h1>${p.version.content.name}</h1>
-          ${cached.html}`,
-        crumbs: [{ href: '/services', label: m.t('nav', l) }, { label: p.version.content.name }],
-      }),
-    );
+    const rendered = renderPage(request, reply, {
+      title: p.version.content.name,
+      body: html`<h1>${p.version.content.name}</h1>
+        ${cached.html}`,
+      crumbs: [{ href: '/services', label: m.t('nav', l) }, { label: p.version.content.name }],
+    });
+    if (pageKey) pages.set(pageKey, { html: rendered });
+    return reply.send(rendered);
   });
 }
