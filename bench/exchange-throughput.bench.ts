@@ -1,0 +1,204 @@
+/**
+ * Throughput of the axis beside the hello-world baseline of the same run: unsigned packets
+ * (10 KB of header text + a 100 KB PDF) sent concurrently through the API, then delivered by the
+ * workers; and one 50 MB packet streamed in, with the server's peak RSS growth.
+ *
+ *   node bench/exchange-throughput.bench.ts   (EXCHANGE_BENCH_PACKETS=2000 by default)
+ */
+import { Readable } from 'node:stream';
+import { sql } from 'kysely';
+import { buildNewEdoc, writeEdxml } from '../src/modules/exchange/index.ts';
+import { systemContext } from '../src/platform/context.ts';
+import { startWorker } from '../src/platform/jobs/index.ts';
+import {
+  HELLO_PATH,
+  measure,
+  report,
+  runBench,
+  startBenchPlatform,
+  type LoadResult,
+  type Target,
+} from './lib.ts';
+
+const PACKETS = Number(process.env['EXCHANGE_BENCH_PACKETS'] ?? 2000);
+const CONCURRENCY = 32;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+}
+
+async function main(): Promise<number> {
+  const ctx = systemContext('bench');
+  let clientId = '';
+  let secret = '';
+  const t = await startBenchPlatform({
+    prepare: async (p) => {
+      for (const code of ['000.01.01.H90', '000.02.02.H90'])
+        await p.directory.service.createAgency(ctx, {
+          name: `Cơ quan ${code}`,
+          kind: 'department',
+          validFrom: '2020-01-01',
+          codes: [{ scheme: 'QD20', code, validFrom: '2020-01-01' }],
+        });
+      const from = await p.directory.service.resolveCode('000.01.01.H90');
+      const made = await p.identity.service.createClient(ctx, {
+        agencyId: from?.current.id ?? '',
+        name: 'Phần mềm thử tải',
+        scopes: [],
+      });
+      clientId = made.client.id;
+      secret = made.clientSecret;
+    },
+  });
+  const tokenResponse = await fetch(`${t.baseUrl}/api/v1/oauth/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+    },
+    body: 'grant_type=client_credentials',
+  });
+  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  const hello = await measure(t, 'hello world', HELLO_PATH);
+
+  const pdf = Buffer.concat([
+    Buffer.from('%PDF-1.4\n'),
+    Buffer.alloc(100 * 1024, 0x41),
+    Buffer.from('\n%%EOF\n'),
+  ]);
+  const packetOf = (n: number) =>
+    Buffer.from(
+      writeEdxml(
+        buildNewEdoc({
+          from: { organId: '000.01.01.H90', organName: 'Sở thử tải' },
+          to: [{ organId: '000.02.02.H90' }],
+          code: { number: String(n + 1), notation: 'TT-VP' },
+          promulgationDate: '2026-03-02',
+          documentType: { typeName: 'Công văn' },
+          subject: `Thử tải ${n + 1}`,
+          content: 'Nội dung tóm tắt. '.repeat(25),
+          toPlaces: Array.from({ length: 60 }, (_, i) => `Nơi nhận số ${i + 1} của văn bản thử tải`),
+          attachments: [{ name: 'vb.pdf', content: pdf, contentType: 'application/pdf' }],
+        }),
+      ),
+    );
+  const bodies = Array.from({ length: PACKETS }, (_, n) => packetOf(n));
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let n = next++; n < PACKETS; n = next++) {
+        const t0 = performance.now();
+        const r = await fetch(`${t.baseUrl}/api/v1/exchange/packets`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/xml', authorization: `Bearer ${token}` },
+          body: bodies[n],
+        });
+        await r.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        if (r.status !== 201) errors++;
+      }
+    }),
+  );
+  const acceptSeconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const accept: LoadResult = {
+    label: 'accept packet',
+    path: 'POST /api/v1/exchange/packets',
+    connections: CONCURRENCY,
+    seconds: Math.round(acceptSeconds),
+    requests: PACKETS,
+    rps: PACKETS / acceptSeconds,
+    p50: Math.round(percentile(latencies, 0.5)),
+    p99: Math.round(percentile(latencies, 0.99)),
+    errors,
+  };
+
+  // Delivery: the workers drain the queue the accepted packets left.
+  const worker = await startWorker({
+    pool: t.database.pool,
+    jobs: t.platform.jobs,
+    concurrency: 8,
+    logger: t.platform.app.log as never,
+  });
+  const deliverStarted = performance.now();
+  for (;;) {
+    const r = await sql<{
+      n: string;
+    }>`SELECT count(*) AS n FROM exchange_deliveries WHERE state = 'pending'`.execute(t.database.db);
+    if (Number(r.rows[0]?.n) === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const deliverSeconds = (performance.now() - deliverStarted) / 1000;
+  await worker.stop();
+  const delivered: LoadResult = {
+    ...accept,
+    label: 'deliver (worker)',
+    path: 'exchange.deliver',
+    rps: PACKETS / deliverSeconds,
+    seconds: Math.round(deliverSeconds),
+    p50: 0,
+    p99: 0,
+    errors: 0,
+  };
+  const both: LoadResult = {
+    ...accept,
+    label: 'accept + deliver',
+    path: 'end to end',
+    rps: PACKETS / (acceptSeconds + deliverSeconds),
+  };
+
+  // One 50 MB packet, streamed: the server's peak RSS growth while it is accepted.
+  const big = packetOf(PACKETS + 1).toString('utf8');
+  const [head, tail] = big.split(
+    /(?<=<edXML:ContentTransferEncoded[^>]*>)[A-Za-z0-9+/=\s]+(?=<\/edXML:ContentTransferEncoded>)/,
+  );
+  const line = `${Buffer.alloc(57 * 1024 * 16, 0x41).toString('base64')}\n`;
+  const lines = Math.floor((48 * 1024 * 1024) / line.length);
+  async function* body() {
+    yield Buffer.from(`${head ?? ''}JVBERi0xLjQK`);
+    for (let i = 0; i < lines; i++) yield Buffer.from(line);
+    yield Buffer.from(tail ?? '');
+  }
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  }, 20);
+  const bigStarted = performance.now();
+  const bigResponse = await fetch(`${t.baseUrl}/api/v1/exchange/packets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/xml', authorization: `Bearer ${token}` },
+    body: Readable.toWeb(Readable.from(body())) as ReadableStream,
+    duplex: 'half',
+  });
+  const bigAnswer = (await bigResponse.json()) as { code?: string };
+  clearInterval(sampler);
+  const growthMb = (rssPeak - rssBefore) / 1024 / 1024;
+  console.log(
+    `\n50 MB packet: HTTP ${bigResponse.status}${bigAnswer.code ? ` ${bigAnswer.code}` : ''} in ${((performance.now() - bigStarted) / 1000).toFixed(1)} s; peak RSS growth ${growthMb.toFixed(0)} MB (client and server share this process)`,
+  );
+
+  const targets: Target[] = [
+    { text: `accept + deliver ≥ 500 packets/s (got ${both.rps.toFixed(0)})`, met: both.rps >= 500 },
+    { text: `accept p99 < 50 ms (got ${accept.p99} ms)`, met: accept.p99 < 50 },
+    { text: `no errors (got ${errors})`, met: errors === 0 },
+    {
+      text: `50 MB packet accepted with peak RSS growth < 150 MB (got ${growthMb.toFixed(0)} MB, HTTP ${bigResponse.status})`,
+      met: bigResponse.status === 201 && growthMb < 150,
+    },
+  ];
+  const code = report(
+    `Exchange: ${PACKETS} unsigned packets of ${Math.round((bodies[0]?.length ?? 0) / 1024)} KB`,
+    hello,
+    [accept, delivered, both],
+    targets,
+  );
+  await t.close();
+  return code;
+}
+
+runBench(main);
