@@ -157,7 +157,7 @@ async function main(): Promise<number> {
   );
   const line = `${Buffer.alloc(57 * 1024 * 16, 0x41).toString('base64')}\n`;
   const lines = Math.floor((48 * 1024 * 1024) / line.length);
-  async function* body() {
+  function* body() {
     yield Buffer.from(`${head ?? ''}JVBERi0xLjQK`);
     for (let i = 0; i < lines; i++) yield Buffer.from(line);
     yield Buffer.from(tail ?? '');
