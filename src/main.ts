@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './platform/config.ts';
@@ -14,16 +15,28 @@ import type { JobDefinition } from './platform/jobs/index.ts';
 import { addNavigation } from './platform/pages/layout.ts';
 import { createHomeModule, renderErrorPage } from './platform/pages/home.ts';
 import { createDirectoryModule, type DirectoryModule } from './modules/directory/index.ts';
-import { createIdentityModule, type IdentityModule } from './modules/identity/index.ts';
+import {
+  createIdentityModule,
+  upstreamConfigFromEnv,
+  type IdentityModule,
+} from './modules/identity/index.ts';
 import { closeVerifyPool, createPkiModule, type PkiModule } from './modules/pki/index.ts';
-import { createExchangeModule, type ExchangeModule } from './modules/exchange/index.ts';
-import { createReportingModule, type ReportingModule } from './modules/reporting/index.ts';
 import {
   createNotifyModule,
   createNotifyTransports,
   notifyConfigFromEnv,
   type NotifyModule,
 } from './modules/notify/index.ts';
+import { createServicesModule, type ServicesModule } from './modules/services/index.ts';
+import {
+  createPaymentsModule,
+  startFakeGateway,
+  type FakeGateway,
+  type PaymentsModule,
+} from './modules/payments/index.ts';
+import { createExchangeModule, type ExchangeModule } from './modules/exchange/index.ts';
+import { createRecordsModule, type RecordsModule } from './modules/records/index.ts';
+import { createReportingModule, type ReportingModule } from './modules/reporting/index.ts';
 
 export interface Platform {
   app: App;
@@ -31,10 +44,34 @@ export interface Platform {
   identity: IdentityModule;
   pki: PkiModule;
   notify: NotifyModule;
+  services: ServicesModule;
+  payments: PaymentsModule;
   exchange: ExchangeModule;
+  records: RecordsModule;
   reporting: ReportingModule;
   /** Every background job the modules define, for `start` and `worker`. */
   jobs: JobDefinition[];
+}
+
+// A developer's machine without a payment gateway runs the fake one in-process (closed on shutdown).
+let devGateway: FakeGateway | null = null;
+
+async function paymentGateway(config: Config, logger: Logger) {
+  if (config.payments) {
+    return {
+      url: config.payments.gatewayUrl,
+      merchantCode: config.payments.merchantCode,
+      secret: config.payments.secret,
+    };
+  }
+  if (config.env !== 'development') return null;
+  devGateway ??= await startFakeGateway({
+    port: 0,
+    merchantCode: 'LTDEMO01',
+    secret: randomBytes(32).toString('hex'),
+  });
+  logger.info({ action: 'payments.fake_gateway', url: devGateway.url }, 'fake payment gateway started');
+  return { url: devGateway.url, merchantCode: devGateway.merchantCode, secret: devGateway.secret };
 }
 
 /** The composition root: builds every module on one database and wires them into the HTTP server. */
@@ -45,22 +82,12 @@ export async function buildPlatform(deps: {
 }): Promise<Platform> {
   const { config, logger, database } = deps;
   const db = database.db;
+  const log = (module: string) => logger.child({ module });
   const calendar = createWorkCalendar();
   const blobs = createFileBlobStore(path.join(config.dataDir, 'blobs'));
 
-  const directory = createDirectoryModule({
-    db,
-    logger: logger.child({ module: 'directory' }),
-    pool: database.pool,
-  });
-  const identity = createIdentityModule({
-    db,
-    logger: logger.child({ module: 'identity' }),
-    config,
-    directory: directory.service,
-  });
-  const pki = createPkiModule({ db, logger: logger.child({ module: 'pki' }), config });
-  const notifyLogger = logger.child({ module: 'notify' });
+  // Base: directory, notices, identity, signatures.
+  const directory = createDirectoryModule({ db, logger: log('directory'), pool: database.pool });
   const m = config.messaging;
   const notifyConfig = notifyConfigFromEnv(
     {
@@ -74,29 +101,60 @@ export async function buildPlatform(deps: {
   );
   const notify = createNotifyModule({
     db,
-    logger: notifyLogger,
+    logger: log('notify'),
     config,
-    transports: createNotifyTransports({ db, logger: notifyLogger, config: notifyConfig, env: config.env }),
+    transports: createNotifyTransports({ db, logger: log('notify'), config: notifyConfig, env: config.env }),
+  });
+  const identity = createIdentityModule({
+    db,
+    logger: log('identity'),
+    config,
+    directory: directory.service,
+    notify: notify.service,
+    upstream: upstreamConfigFromEnv({
+      OIDC_UPSTREAM_ISSUER: config.oidcUpstream.issuer,
+      OIDC_UPSTREAM_CLIENT_ID: config.oidcUpstream.clientId,
+      OIDC_UPSTREAM_CLIENT_SECRET: config.oidcUpstream.clientSecret,
+    }),
+  });
+  const pki = createPkiModule({ db, logger: log('pki'), config });
+
+  // On the base: procedures, payments, the document axis.
+  const services = createServicesModule({ db, logger: log('services'), directory: directory.service });
+  const payments = createPaymentsModule({
+    db,
+    logger: log('payments'),
+    config: { baseUrl: config.baseUrl, gateway: await paymentGateway(config, logger) },
+    onPaid: [],
   });
   const exchange = createExchangeModule({
     db,
-    logger: logger.child({ module: 'exchange' }),
+    logger: log('exchange'),
     config,
     directory: directory.service,
     pki: pki.service,
     blobs,
   });
+
+  // On those: the records desk and reporting.
+  const records = createRecordsModule({
+    db,
+    logger: log('records'),
+    exchange: exchange.service,
+    pki: pki.service,
+    directory: directory.service,
+  });
   const reporting = createReportingModule({
     db,
-    logger: logger.child({ module: 'reporting' }),
+    logger: log('reporting'),
     directory: directory.service,
     pki: pki.service,
     calendar,
   });
   const audit = createAuditModule({ db });
-  const modules = [directory, identity, pki, notify, exchange, reporting];
-  addNavigation(...modules.flatMap((m) => m.nav), ...audit.nav);
 
+  const modules = [directory, identity, services, payments, pki, notify, exchange, records, reporting];
+  addNavigation(...modules.flatMap((mod) => mod.nav), ...audit.nav);
   const expectedMigrations = readMigrations().length;
   const app = await createHttpServer({
     config,
@@ -104,9 +162,21 @@ export async function buildPlatform(deps: {
     resolveActor: identity.resolveActor,
     isReady: () => databaseReady(database, expectedMigrations),
     renderErrorPage,
-    modules: [createHomeModule(), ...modules.map((m) => m.http), audit.http],
+    modules: [createHomeModule(), ...modules.map((mod) => mod.http), audit.http],
   });
-  return { app, directory, identity, pki, notify, exchange, reporting, jobs: modules.flatMap((m) => m.jobs) };
+  return {
+    app,
+    directory,
+    identity,
+    pki,
+    notify,
+    services,
+    payments,
+    exchange,
+    records,
+    reporting,
+    jobs: modules.flatMap((mod) => mod.jobs),
+  };
 }
 
 /** Loads the reference data every deployment needs (idempotent): agencies, procedures, regimes. */
@@ -115,11 +185,14 @@ export async function seedReferenceData(
   ctx: RequestContext,
 ): Promise<Record<string, unknown>> {
   const directory = await platform.directory.seed(ctx);
+  const services = await platform.services.seed(ctx);
   await platform.reporting.seed(ctx);
-  return { directory };
+  return { directory, services };
 }
 
-/** Releases process-wide resources the modules hold (worker pools) on shutdown. */
+/** Releases process-wide resources the modules hold (worker pools, the development gateway). */
 export async function shutdownPlatform(): Promise<void> {
   await closeVerifyPool();
+  await devGateway?.close();
+  devGateway = null;
 }

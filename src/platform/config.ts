@@ -40,6 +40,15 @@ export const environmentSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9 ._-]{1,11}$/, 'up to 11 letters, digits, spaces, dots or dashes')
     .default('LIENTHONG'),
+  OIDC_UPSTREAM_ISSUER: z.url().max(500).optional(),
+  OIDC_UPSTREAM_CLIENT_ID: z.string().min(1).max(200).optional(),
+  OIDC_UPSTREAM_CLIENT_SECRET: z.string().min(8).max(500).optional(),
+  PAYMENT_GATEWAY_URL: z.url().max(2000).optional(),
+  PAYMENT_MERCHANT_CODE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{3,32}$/, '3–32 letters, digits, _ or -')
+    .optional(),
+  PAYMENT_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -64,6 +73,14 @@ export interface Config {
   workerConcurrency: number;
   loginRateLimit: number;
   bodyLimitBytes: number;
+  /** Delegated login to an upstream OpenID Connect provider (e.g. the national e-ID): raw settings. */
+  oidcUpstream: {
+    issuer: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+  };
+  /** The payment gateway account; null: no gateway (development runs the fake one in-process). */
+  payments: { gatewayUrl: string; merchantCode: string; secret: string } | null;
   /** Outside systems for notices: the raw settings, turned into transports by the notify module. */
   messaging: {
     smtpUrl: string | undefined;
@@ -122,6 +139,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.SMTP_URL && !e.MAIL_FROM) problems.push('MAIL_FROM: required when SMTP_URL is set');
   if (e.SMS_PROVIDER_URL && !e.SMS_API_KEY)
     problems.push('SMS_API_KEY: required when SMS_PROVIDER_URL is set');
+  const upstream = [e.OIDC_UPSTREAM_ISSUER, e.OIDC_UPSTREAM_CLIENT_ID, e.OIDC_UPSTREAM_CLIENT_SECRET];
+  if (upstream.some(Boolean) && !upstream.every(Boolean))
+    problems.push(
+      'OIDC_UPSTREAM_ISSUER, OIDC_UPSTREAM_CLIENT_ID and OIDC_UPSTREAM_CLIENT_SECRET: give all three or none',
+    );
+  const payment = [e.PAYMENT_GATEWAY_URL, e.PAYMENT_MERCHANT_CODE, e.PAYMENT_SECRET];
+  if (payment.some(Boolean) && !payment.every(Boolean))
+    problems.push('PAYMENT_GATEWAY_URL, PAYMENT_MERCHANT_CODE and PAYMENT_SECRET: give all three or none');
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = path.resolve(e.DATA_DIR);
   const secrets =
@@ -144,6 +169,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.WORKER_CONCURRENCY,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    oidcUpstream: {
+      issuer: e.OIDC_UPSTREAM_ISSUER,
+      clientId: e.OIDC_UPSTREAM_CLIENT_ID,
+      clientSecret: e.OIDC_UPSTREAM_CLIENT_SECRET,
+    },
+    payments:
+      e.PAYMENT_GATEWAY_URL && e.PAYMENT_MERCHANT_CODE && e.PAYMENT_SECRET
+        ? {
+            gatewayUrl: e.PAYMENT_GATEWAY_URL,
+            merchantCode: e.PAYMENT_MERCHANT_CODE,
+            secret: e.PAYMENT_SECRET,
+          }
+        : null,
     messaging: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,
