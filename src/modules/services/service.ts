@@ -1,15 +1,13 @@
 /**
- * The rules of the catalogue: creating procedures, editing drafts, publishing versions,
- * finding published procedures and reading any non-draft version by id (for dossiers).
+ * The rules of the catalogue: creating procedures, editing drafts, publishing versions and
+ * administration; with the public catalogue of catalogue.ts, the module's service.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { recordAudit, type AuditInput } from '../../platform/audit/index.ts';
 import { actorId, type RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/database.ts';
-import { Forbidden, Unauthenticated } from '../../platform/errors.ts';
 import type { DirectoryService } from '../directory/index.ts';
-import { createPublishedCache } from './cache.ts';
+import { createCatalogue } from './catalogue.ts';
 import {
   CodeChanged,
   CodeTaken,
@@ -20,151 +18,36 @@ import {
   OwnerInvalid,
   ProcedureNotFound,
   TemplateNotFound,
-  TemplateTooLarge,
   VersionNotFound,
 } from './errors.ts';
-import {
-  listScope,
-  mayAdministerCatalogue,
-  mayManageProcedure,
-  ownerOfNewProcedure,
-  type Decision,
-} from './policies.ts';
+import { listScope, mayAdministerCatalogue, mayManageProcedure, ownerOfNewProcedure } from './policies.ts';
 import * as repo from './repo.ts';
+import type { ProcedureContent, ProcedureSummary, ProcedureVersion, VersionSummary } from './schemas.ts';
 import {
-  linkedSetContentSchema,
-  procedureContentSchema,
-  type LinkedSetContent,
-  type ProcedureContent,
-  type ProcedureSummary,
-  type ProcedureVersion,
-  type SearchHit,
-  type SearchQuery,
-  type VersionSummary,
-} from './schemas.ts';
-import { normaliseQuery, procedureSearchName, procedureSearchText } from './search.ts';
-import type { ProcedureRow, ServicesTables, SvcDb, VersionRow } from './tables.ts';
-import { generatedTemplate, type TemplateFile } from './templates.ts';
-import { PROCEDURE_CODE } from './schemas.ts';
+  createServicesStore,
+  enforce,
+  listingColumns,
+  parseContent,
+  toSummary,
+  toVersion,
+  toVersionSummary,
+  type ProcedureAdminView,
+} from './store.ts';
+import type { ProcedureRow, SvcDb } from './tables.ts';
+import { normaliseQuery } from './search.ts';
 
-export const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
-
-/** A published procedure as the public page shows it. */
-export interface PublishedProcedure {
-  procedure: ProcedureSummary;
-  version: ProcedureVersion;
-}
-
-export interface ProcedureAdminView {
-  procedure: ProcedureSummary;
-  versions: VersionSummary[];
-  draft: ProcedureVersion | null;
-  current: ProcedureVersion | null;
-}
-
-function enforce(decision: Decision): void {
-  switch (decision) {
-    case 'allow':
-      return;
-    case 'unauthenticated':
-      throw Unauthenticated();
-    case 'forbidden':
-      throw Forbidden();
-    case 'hidden':
-      throw ProcedureNotFound();
-  }
-}
-
-/** Checks content from a caller that bypassed the route schema (pages, JSON import, seed). */
-export function parseContent(input: unknown): ProcedureContent {
-  const parsed = procedureContentSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw ContentInvalid({
-    fields: parsed.error.issues
-      .slice(0, 50)
-      .map((i) => ({ field: i.path.map(String).join('.'), message: i.message.slice(0, 300) })),
-  });
-}
-
-function toVersionSummary(
-  v: Pick<VersionRow, 'id' | 'number' | 'state' | 'created_at' | 'updated_at' | 'published_at'>,
-): VersionSummary {
-  return {
-    id: v.id,
-    number: v.number,
-    state: v.state,
-    createdAt: v.created_at.toISOString(),
-    updatedAt: v.updated_at.toISOString(),
-    publishedAt: v.published_at?.toISOString() ?? null,
-  };
-}
-
-function toVersion(v: VersionRow): ProcedureVersion {
-  return { ...toVersionSummary(v), procedureId: v.procedure_id, content: v.content as ProcedureContent };
-}
-
-function toSummary(p: ProcedureRow, hasDraft: boolean): ProcedureSummary {
-  return {
-    id: p.id,
-    code: p.code,
-    name: p.name,
-    sector: { code: p.sector_code, name: p.sector_name },
-    serviceLevel: p.service_level,
-    status: p.status,
-    ownerAgencyId: p.owner_agency_id,
-    currentVersionId: p.current_version_id,
-    latestNumber: p.latest_number,
-    hasDraft,
-    updatedAt: p.updated_at.toISOString(),
-  };
-}
-
-/** The listing and search columns of a procedure, from the content that represents it. */
-function listingColumns(c: ProcedureContent) {
-  return {
-    name: c.name,
-    sector_code: c.sector.code,
-    sector_name: c.sector.name,
-    agency_kinds: [...c.agencies.kinds],
-    agency_ids: [...c.agencies.agencyIds],
-    service_level: c.level.decree42,
-    search_name: procedureSearchName(c),
-    search_text: procedureSearchText(c),
-  };
-}
+export {
+  parseContent,
+  MAX_TEMPLATE_BYTES,
+  type PublishedProcedure,
+  type ProcedureAdminView,
+} from './store.ts';
 
 export function createServicesService(deps: { db: Db; logger: Logger; directory: DirectoryService }) {
-  const db: SvcDb = deps.db.withTables<ServicesTables>();
-  const cache = createPublishedCache<PublishedProcedure>();
-  // The sector list changes only when a procedure is published or unpublished.
-  const sectorCache = createPublishedCache<{ list: { code: string; name: string; count: number }[] }>({
-    max: 1,
-  });
-  const log = deps.logger;
+  const store = createServicesStore(deps);
+  const { db, cache, sectorCache, write, log } = store;
+  const catalogue = createCatalogue(store);
 
-  async function write<T>(
-    ctx: RequestContext,
-    work: (trx: SvcDb) => Promise<T>,
-    audit: (r: T) => AuditInput,
-  ): Promise<T> {
-    try {
-      return await db.transaction().execute(async (trx) => {
-        const r = await work(trx);
-        await recordAudit(trx, ctx, audit(r));
-        return r;
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code === '23505') {
-        const constraint = (error as { constraint?: string }).constraint ?? '';
-        throw constraint.includes('one_draft') || constraint.includes('number')
-          ? DraftConflict()
-          : CodeTaken();
-      }
-      throw error;
-    }
-  }
-
-  /** Stored templates named by the content must exist, or the content is refused. */
   async function assertTemplates(trx: SvcDb, c: ProcedureContent): Promise<void> {
     const wanted = c.papers.flatMap((p) => (p.template?.kind === 'stored' ? [p.template.sha256] : []));
     const found = await repo.templatesExist(trx, wanted);
@@ -194,7 +77,7 @@ export function createServicesService(deps: { db: Db; logger: Logger; directory:
     return p;
   }
 
-  const service = {
+  const editing = {
     /** Creates a procedure with its first draft (version 1). */
     async createProcedure(
       ctx: RequestContext,
@@ -424,14 +307,14 @@ export function createServicesService(deps: { db: Db; logger: Logger; directory:
       const content = parseContent(input.content);
       const existing = await repo.findProcedureByCode(db, content.code);
       if (!existing)
-        return { created: true, procedure: await service.createProcedure(ctx, { ...input, content }) };
+        return { created: true, procedure: await editing.createProcedure(ctx, { ...input, content }) };
       enforce(mayManageProcedure(ctx.actor, existing.owner_agency_id));
       const draft = await repo.findDraft(db, existing.id);
-      await service.saveDraft(ctx, existing.id, {
+      await editing.saveDraft(ctx, existing.id, {
         baseNumber: draft?.number ?? existing.latest_number,
         content,
       });
-      return { created: false, procedure: (await service.getForAdmin(ctx, existing.id)).procedure };
+      return { created: false, procedure: (await editing.getForAdmin(ctx, existing.id)).procedure };
     },
 
     /** Throws unless the actor may use the catalogue administration (401/403). */
@@ -443,157 +326,8 @@ export function createServicesService(deps: { db: Db; logger: Logger; directory:
     async exists(code: string): Promise<boolean> {
       return (await repo.findProcedureByCode(db, code)) !== undefined;
     },
-
-    /** The published procedure of a code (cached in this process), or null. */
-    async getPublished(code: string): Promise<PublishedProcedure | null> {
-      if (!PROCEDURE_CODE.test(code)) return null;
-      const hit = cache.get(code);
-      if (hit) return hit;
-      const p = await repo.findProcedureByCode(db, code);
-      if (!p || p.status !== 'published' || !p.current_version_id) return null;
-      const v = await repo.findVersion(db, p.current_version_id);
-      if (!v) return null;
-      const value = { procedure: toSummary(p, false), version: toVersion(v) };
-      cache.set(code, value);
-      return value;
-    },
-
-    /**
-     * Any version that has been published (current or superseded) by id; drafts are not
-     * returned. Dossiers keep the version id they were filed under and read it here.
-     */
-    async getVersion(versionId: string): Promise<ProcedureVersion | null> {
-      if (!/^[0-9a-f-]{36}$/i.test(versionId)) return null;
-      const v = await repo.findVersion(db, versionId);
-      return v && v.state !== 'draft' ? toVersion(v) : null;
-    },
-
-    /** Published procedures for a query, ranked (exact name or code first), with filters. */
-    async search(query: SearchQuery): Promise<{ items: SearchHit[]; page: number; hasNext: boolean }> {
-      const page = query.page ?? 1;
-      const size = query.pageSize ?? 20;
-      let agencyKind = query.agencyKind;
-      if (query.agencyId && !agencyKind)
-        agencyKind =
-          ((await deps.directory.getAgency(query.agencyId))?.kind as typeof agencyKind) ?? undefined;
-      const raw = (query.q ?? '').trim();
-      const rows = await repo.searchPublished(db, {
-        words: normaliseQuery(raw),
-        code: PROCEDURE_CODE.test(raw) ? raw : null,
-        sector: query.sector,
-        agencyId: query.agencyId,
-        agencyKind,
-        level: query.level,
-        offset: (page - 1) * size,
-        limit: size + 1,
-      });
-      return {
-        items: rows.slice(0, size).map((r) => ({
-          code: r.code,
-          name: r.name,
-          sector: { code: r.sector_code, name: r.sector_name },
-          serviceLevel: r.service_level,
-          versionId: r.current_version_id ?? '',
-          score: Math.round(Number(r.score) * 1000) / 1000,
-        })),
-        page,
-        hasNext: rows.length > size,
-      };
-    },
-
-    /** Sectors that have published procedures. */
-    async sectors(): Promise<{ code: string; name: string; count: number }[]> {
-      const hit = sectorCache.get('all');
-      if (hit) return hit.list;
-      const rows = await repo.publishedSectors(db);
-      const list = rows.map((r) => ({ code: r.sector_code, name: r.sector_name, count: Number(r.count) }));
-      sectorCache.set('all', { list });
-      return list;
-    },
-
-    /** The template of a paper of a published procedure (stored, or generated from the form). */
-    async template(code: string, paperKey: string): Promise<TemplateFile> {
-      const published = await service.getPublished(code);
-      const content = published?.version.content;
-      const paper = content?.papers.find((p) => p.key === paperKey);
-      if (!content || !paper?.template) throw TemplateNotFound();
-      if (paper.template.kind === 'generated') return generatedTemplate(content, paper);
-      const stored = await repo.findTemplate(db, paper.template.sha256);
-      if (!stored) throw TemplateNotFound();
-      return { fileName: paper.template.fileName, mediaType: stored.media_type, body: stored.content };
-    },
-
-    /** Stores a template file (content-addressed) for papers to reference. */
-    async storeTemplate(
-      ctx: RequestContext,
-      input: { fileName: string; mediaType: string; body: Buffer },
-    ): Promise<{ sha256: string; bytes: number; fileName: string; mediaType: string }> {
-      const decision = listScope(ctx.actor);
-      if (typeof decision === 'string') enforce(decision);
-      if (input.body.length === 0 || input.body.length > MAX_TEMPLATE_BYTES) throw TemplateTooLarge();
-      const sha256 = createHash('sha256').update(input.body).digest('hex');
-      await write(
-        ctx,
-        (trx) =>
-          repo.insertTemplate(trx, {
-            sha256,
-            file_name: input.fileName,
-            media_type: input.mediaType,
-            bytes: input.body.length,
-            content: input.body,
-          }),
-        () => ({
-          action: 'services.template.store',
-          subjectType: 'template',
-          subjectIds: [],
-          details: { sha256, bytes: input.body.length },
-        }),
-      );
-      return { sha256, bytes: input.body.length, fileName: input.fileName, mediaType: input.mediaType };
-    },
-
-    /** Records (or replaces) a linked procedure set (platform administrators). */
-    async saveLinkedSet(ctx: RequestContext, input: unknown): Promise<LinkedSetContent> {
-      const decision = mayManageProcedure(ctx.actor, null);
-      if (decision !== 'allow') enforce(decision === 'hidden' ? 'forbidden' : decision);
-      const parsed = linkedSetContentSchema.safeParse(input);
-      if (!parsed.success)
-        throw ContentInvalid({
-          fields: parsed.error.issues
-            .slice(0, 20)
-            .map((i) => ({ field: i.path.join('.'), message: i.message })),
-        });
-      const set = parsed.data;
-      await write(
-        ctx,
-        (trx) =>
-          repo.upsertLinkedSet(trx, {
-            id: randomUUID(),
-            code: set.code,
-            name: set.name,
-            content: JSON.stringify(set),
-          }),
-        () => ({
-          action: 'services.linked_set.save',
-          subjectType: 'linked_set',
-          subjectIds: [],
-          details: { code: set.code },
-        }),
-      );
-      return set;
-    },
-
-    /** Every linked procedure set. */
-    async linkedSets(): Promise<LinkedSetContent[]> {
-      return (await repo.listLinkedSets(db)).map((r) => r.content as LinkedSetContent);
-    },
-
-    /** Drops this process's cache (tests, or after a change made by another process). */
-    clearCache(): void {
-      cache.clear();
-      sectorCache.clear();
-    },
   };
+  const service = { ...editing, ...catalogue };
   return service;
 }
 
