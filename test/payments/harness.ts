@@ -28,7 +28,7 @@ import {
 } from '../../src/modules/payments/index.ts';
 import { PageClient } from '../support/client.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
-import { startFakeGateway, type FakeGateway } from '../support/fakes/gateway.ts';
+import { startFakeGateway, type FakeGateway, type IpnMode } from '../support/fakes/gateway.ts';
 
 export interface PaymentsHarness {
   baseUrl: string;
@@ -38,6 +38,10 @@ export interface PaymentsHarness {
   gateway: FakeGateway;
   /** Payments the onPaid hook saw, in order. */
   paidHookCalls: PaymentView[];
+  /** Runs `fn` while the fake gateway's IPN behaves as `mode`, then back to normal. */
+  withIpnMode<T>(mode: IpnMode, fn: () => Promise<T>): Promise<T>;
+  /** The RspCodes our IPN endpoint answered for one reference, in order. */
+  ipnAnswers(txnRef: string): (string | null)[];
   /** Moves the payments module's clock. */
   advanceMinutes(minutes: number): void;
   makeAgency(): Promise<{ id: string; name: string }>;
@@ -173,6 +177,15 @@ export async function startPaymentsHarness(o: { failHook?: () => boolean } = {})
     payments,
     gateway,
     paidHookCalls,
+    async withIpnMode(mode, fn) {
+      gateway.setIpnMode(mode);
+      try {
+        return await fn();
+      } finally {
+        gateway.setIpnMode('normal');
+      }
+    },
+    ipnAnswers: (txnRef) => gateway.ipnDeliveries.filter((d) => d.txnRef === txnRef).map((d) => d.rspCode),
     advanceMinutes(minutes) {
       offsetMs += minutes * 60_000;
     },

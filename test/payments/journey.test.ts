@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { signedQuery } from '../../src/modules/payments/protocol.ts';
+import type { IpnMode } from '../support/fakes/gateway.ts';
 import { api } from '../support/client.ts';
 import {
   birthPayment,
@@ -46,6 +47,17 @@ async function payThroughBrowser(
   assert.ok(returnUrl.startsWith(`${h.baseUrl}/payments/return?`));
   const back = await browser.get(returnUrl.slice(h.baseUrl.length));
   return { back, returnUrl, browser };
+}
+
+/** A new payment its payer starts and pays on the gateway while the IPN behaves as `mode`. */
+async function payWithIpn(h: PaymentsHarness, agency: { id: string; name: string }, mode: IpnMode) {
+  const payer = randomUUID();
+  const { payment } = await h.payments.service.createPayment(citizenCtx(payer), birthPayment(payer, agency));
+  await h.withIpnMode(mode, async () => {
+    const toGateway = await citizenClient(h.baseUrl, payer).request('GET', `/payments/${payment.id}/pay`);
+    await h.gateway.pay(toGateway.headers.get('location') ?? '', 'success');
+  });
+  return { payer, payment, answers: h.ipnAnswers(payment.txnRef) };
 }
 
 describe('payments: create → gateway → IPN → paid, over HTTP with the fake gateway', () => {
@@ -121,12 +133,9 @@ describe('payments: create → gateway → IPN → paid, over HTTP with the fake
       birthPayment(payer, agency),
     );
     const hooksBefore = h.paidHookCalls.length;
-    h.gateway.setIpnMode('duplicate');
-    try {
+    await h.withIpnMode('duplicate', async () => {
       await payThroughBrowser(h, payer, payment.id, 'success');
-    } finally {
-      h.gateway.setIpnMode('normal');
-    }
+    });
     const answers = h.gateway.ipnDeliveries.filter((d) => d.txnRef === payment.txnRef).map((d) => d.rspCode);
     assert.deepEqual(answers, ['00', '02']);
     assert.equal(h.paidHookCalls.length, hooksBefore + 1);
@@ -140,12 +149,9 @@ describe('payments: create → gateway → IPN → paid, over HTTP with the fake
       citizenCtx(payer),
       birthPayment(payer, agency),
     );
-    h.gateway.setIpnMode('hold');
-    try {
+    await h.withIpnMode('hold', async () => {
       await payThroughBrowser(h, payer, payment.id, 'success');
-    } finally {
-      h.gateway.setIpnMode('normal');
-    }
+    });
     // The return page confirmed it by querying the gateway; now replay the IPN five times at once.
     const t = h.gateway.transactions.get(payment.txnRef);
     assert.ok(t);
@@ -175,20 +181,7 @@ describe('payments: create → gateway → IPN → paid, over HTTP with the fake
   });
 
   it('a notification with a wrong signature changes nothing and answers 97', async () => {
-    const payer = randomUUID();
-    const { payment } = await h.payments.service.createPayment(
-      citizenCtx(payer),
-      birthPayment(payer, agency),
-    );
-    h.gateway.setIpnMode('corrupt');
-    try {
-      const browser = citizenClient(h.baseUrl, payer);
-      const toGateway = await browser.request('GET', `/payments/${payment.id}/pay`);
-      await h.gateway.pay(toGateway.headers.get('location') ?? '', 'success');
-    } finally {
-      h.gateway.setIpnMode('normal');
-    }
-    const answers = h.gateway.ipnDeliveries.filter((d) => d.txnRef === payment.txnRef).map((d) => d.rspCode);
+    const { payer, payment, answers } = await payWithIpn(h, agency, 'corrupt');
     assert.deepEqual(answers, ['97']);
     assert.equal(await statusOf(h, payment.id), 'pending');
     assert.equal(await auditCount(h, 'payments.paid', payment.id), 0);
@@ -201,20 +194,7 @@ describe('payments: create → gateway → IPN → paid, over HTTP with the fake
   });
 
   it('refuses a signed notification whose amount differs (04) and leaves the payment unpaid', async () => {
-    const payer = randomUUID();
-    const { payment } = await h.payments.service.createPayment(
-      citizenCtx(payer),
-      birthPayment(payer, agency),
-    );
-    h.gateway.setIpnMode('wrong-amount');
-    try {
-      const browser = citizenClient(h.baseUrl, payer);
-      const toGateway = await browser.request('GET', `/payments/${payment.id}/pay`);
-      await h.gateway.pay(toGateway.headers.get('location') ?? '', 'success');
-    } finally {
-      h.gateway.setIpnMode('normal');
-    }
-    const answers = h.gateway.ipnDeliveries.filter((d) => d.txnRef === payment.txnRef).map((d) => d.rspCode);
+    const { payment, answers } = await payWithIpn(h, agency, 'wrong-amount');
     assert.deepEqual(answers, ['04']);
     assert.equal(await statusOf(h, payment.id), 'pending');
     assert.equal(await auditCount(h, 'payments.notification_refused', payment.id), 1);
@@ -226,13 +206,10 @@ describe('payments: create → gateway → IPN → paid, over HTTP with the fake
       citizenCtx(payer),
       birthPayment(payer, agency),
     );
-    h.gateway.setIpnMode('none');
-    try {
+    await h.withIpnMode('none', async () => {
       const { back } = await payThroughBrowser(h, payer, payment.id, 'success');
       assert.match(back.html, /Thanh toán thành công/);
-    } finally {
-      h.gateway.setIpnMode('normal');
-    }
+    });
     assert.equal(await statusOf(h, payment.id), 'paid');
     const r = await sql<{
       channel: string;
