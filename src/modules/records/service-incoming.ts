@@ -154,7 +154,9 @@ export function createIncomingService(c: RecordsContext) {
     const { agencyId, row } = await visible(ctx, id, action);
     const desk = deskContext(ctx);
     await refresh(desk, row);
-    if (row.withdrawn || (o.check && !o.check(row))) throw RecordStepNotAllowed({ status: row.status });
+    // A withdrawn or recalled document leaves the desk's work; only the recall answer remains.
+    const closed = row.withdrawn || (row.recall_state === 'accepted' && action !== 'answerRecall');
+    if (closed || (o.check && !o.check(row))) throw RecordStepNotAllowed({ status: row.status });
     await exchange.recordStatus(desk, row.packet_id, code, { description: o.note ?? null });
     await db.transaction().execute(async (trx) => {
       const locked = await recordsRepo.incoming(trx, agencyId, row.id, { lock: true });
