@@ -32,7 +32,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   });
   const logger = createLogger(config.logLevel);
   const platform = await buildPlatform({ config, logger, database: testDb.database });
-  await platform.app.listen({ port: 0, host: '127.0.0.1' });
+  await platform.app.listen({ port: config.port, host: '127.0.0.1' });
   const address = platform.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

@@ -81,3 +81,58 @@ export async function clientToken(t: TestApp, o: { agencyId: string; scopes?: st
     throw new Error(`token request failed: ${response.status} ${JSON.stringify(body)}`);
   return body.access_token;
 }
+
+/** The verification code waiting for delivery to `to` (tests run no worker, so the notice is still queued). */
+export async function pendingVerificationCode(t: TestApp, to: string): Promise<string> {
+  const { rows } = await t.database.pool.query<{ code: string }>(
+    `SELECT params->>'code' AS code FROM notify_notifications
+      WHERE template = 'account_verification' AND (email = $1 OR phone = $1 OR phone = $2)
+      ORDER BY created_at DESC LIMIT 1`,
+    [to, to.replace(/^0/, '84')],
+  );
+  const code = rows[0]?.code;
+  if (!code) throw new Error('no verification code was queued');
+  return code;
+}
+
+/**
+ * Registers a citizen through the real /register and /register/verify forms; the browser it
+ * returns is signed in. `personalId` defaults to a fresh valid number.
+ */
+export async function registerCitizen(
+  t: TestApp,
+  o: { email?: string; phone?: string; fullName?: string; password?: string; personalId?: string } = {},
+): Promise<{ client: PageClient; email: string; password: string; personalId: string; accountId: string }> {
+  const n = unique();
+  const email = o.email ?? `cong.dan.${n}@example.vn`;
+  const password = o.password ?? `Mat-khau-${n}-an-toan`;
+  const personalId =
+    o.personalId ?? `0010${String(90 + (n % 10)).padStart(2, '0')}${String(n).padStart(6, '0').slice(-6)}`;
+  const client = new PageClient(t.baseUrl);
+  await client.get('/register');
+  const r = await client.post('/register', {
+    kind: 'citizen',
+    fullName: o.fullName ?? `Nguyễn Văn ${n}`,
+    email: o.phone ? '' : email,
+    phone: o.phone ?? '',
+    personalId,
+    password,
+  });
+  if (r.status !== 303 || !r.location?.startsWith('/register/verify'))
+    throw new Error(`registration failed: ${r.status} ${r.html.slice(0, 300)}`);
+  await client.get(r.location);
+  const id = new URL(r.location, t.baseUrl).searchParams.get('id') ?? '';
+  const code = await pendingVerificationCode(t, o.phone ?? email);
+  const v = await client.post('/register/verify', { id, code, action: 'verify' });
+  if (v.status !== 303) throw new Error(`verification failed: ${v.status}`);
+  const me = await client.request('GET', '/api/v1/identity/me/profile', {
+    headers: { accept: 'application/json' },
+  });
+  const profile = (await me.json()) as { accountId: string };
+  return { client, email, password, personalId, accountId: profile.accountId };
+}
+
+/** Signs a citizen in through /login with their email or phone. */
+export async function signInCitizen(t: TestApp, o: { login: string; password: string }): Promise<PageClient> {
+  return signIn(t, { username: o.login, password: o.password });
+}

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../platform/config.ts';
-import { hasRole, type RequestContext } from '../../platform/context.ts';
+import type Provider from 'oidc-provider';
+import { hasRole, isPlatformAdmin, systemContext, type RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { Unauthenticated } from '../../platform/errors.ts';
 import type { ActorResolver, HttpModule } from '../../platform/http/types.ts';
@@ -8,6 +9,10 @@ import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { NavItem } from '../../platform/pages/layout.ts';
 import type { AdminUnitDirectory, IdentityOptions, VerificationNotifier } from './model.ts';
 import type { UpstreamOidcConfig } from './oidc/upstream-config.ts';
+import { createOidcClientService } from './oidc/clients.ts';
+import { createOidcProvider, OIDC_PREFIX } from './oidc/provider.ts';
+import { createUpstreamLogin } from './oidc/upstream.ts';
+import { mayReadCitizenData } from './policies.ts';
 import { registerIdentityRoutes, SESSION_COOKIE } from './routes.ts';
 import { createAdminAccount, seedDemoAccounts } from './seed.ts';
 import { createIdentityService, type IdentityService } from './service.ts';
@@ -56,12 +61,51 @@ export function createIdentityModule(deps: {
   options?: Partial<IdentityOptions>;
 }): IdentityModule {
   const service = createIdentityService(deps);
+  const { citizens, pii } = service.internals;
+  const clients = createOidcClientService({
+    db: citizens.db,
+    storageKey: pii.oidc,
+    production: deps.config.env === 'production',
+    now: service.options.now,
+  });
+  let providerReady: Promise<Provider> | null = null;
+  // Built on first use: it loads (or creates) its signing keys from the database.
+  const provider = () =>
+    (providerReady ??= createOidcProvider({
+      baseUrl: deps.config.baseUrl,
+      trustProxy: deps.config.trustProxy,
+      cookieSecret: deps.config.secrets.session,
+      db: citizens.db,
+      storageKey: pii.oidc,
+      repo: service.internals.repo,
+      logger: deps.logger,
+      personalIdForClient: (accountId, client) => service.personalIdForClient(accountId, client),
+      endSessionByToken: (token) => service.logoutByToken(systemContext('oidc:end_session'), token),
+    }).catch((error: unknown) => {
+      providerReady = null;
+      throw error;
+    }));
+  const upstream = deps.upstream
+    ? createUpstreamLogin({
+        config: deps.upstream,
+        baseUrl: deps.config.baseUrl,
+        service,
+        logger: deps.logger,
+      })
+    : null;
   return {
     service,
     http: {
       name: 'identity',
       register: (app) =>
-        registerIdentityRoutes(app, { service, config: deps.config, directory: deps.directory }),
+        registerIdentityRoutes(app, {
+          service,
+          config: deps.config,
+          directory: deps.directory,
+          provider,
+          clients,
+          upstream,
+        }),
     },
     nav: [
       {
@@ -74,11 +118,28 @@ export function createIdentityModule(deps: {
         label: { vi: 'Tài khoản máy', en: 'Machine clients' },
         visible: (a) => hasRole(a, 'admin'),
       },
+      {
+        href: '/admin/oidc-clients',
+        label: { vi: 'Đăng nhập một lần', en: 'Single sign-on' },
+        visible: (a) => isPlatformAdmin(a),
+      },
+      {
+        href: '/admin/citizens',
+        label: { vi: 'Tra cứu công dân', en: 'Find a citizen' },
+        visible: (a) => mayReadCitizenData(a) === 'allow',
+      },
+      {
+        href: '/account/profile',
+        label: { vi: 'Hồ sơ cá nhân', en: 'My profile' },
+        visible: (a) => a.kind === 'citizen',
+      },
     ],
     jobs: [],
     async resolveActor(request) {
       const authorization = request.headers.authorization;
-      if (authorization && /^bearer\s/i.test(authorization)) {
+      // Bearer tokens under /oidc are the provider's own (userinfo); it checks them itself.
+      const ownBearer = request.url.startsWith(`${OIDC_PREFIX}/`);
+      if (authorization && /^bearer\s/i.test(authorization) && !ownBearer) {
         const actor = service.verifyAccessToken(authorization.slice(7).trim());
         if (!actor) throw Unauthenticated({ reason: 'invalid_or_expired_token' });
         return actor;

@@ -25,6 +25,15 @@ import { registerAccountPages } from './views/account.ts';
 import { registerAdminAccountPages } from './views/admin-accounts.ts';
 import { registerAdminClientPages } from './views/admin-clients.ts';
 import { registerLoginPages } from './views/login.ts';
+import type Provider from 'oidc-provider';
+import type { OidcClientService } from './oidc/clients.ts';
+import { registerOidcRoutes } from './oidc/routes.ts';
+import type { UpstreamLogin } from './oidc/upstream.ts';
+import { registerUpstreamRoutes } from './oidc/upstream-routes.ts';
+import { registerCitizenApi } from './routes-citizens.ts';
+import { registerCitizenPages } from './views/citizen.ts';
+import { registerOfficialCitizenPages } from './views/official-citizens.ts';
+import { registerOidcClientPages } from './views/admin-oidc-clients.ts';
 
 export { SESSION_COOKIE } from './views/session.ts';
 
@@ -32,6 +41,11 @@ export interface IdentityRouteDeps {
   service: IdentityService;
   config: Config;
   directory: DirectoryService;
+  /** The OpenID Connect provider, built on first use. */
+  provider: () => Promise<Provider>;
+  clients: OidcClientService;
+  /** Delegated login, when an upstream provider is configured. */
+  upstream: UpstreamLogin | null;
 }
 
 const tags = ['identity'];
@@ -302,4 +316,10 @@ export function registerIdentityRoutes(app: App, deps: IdentityRouteDeps): void 
   registerAccountPages(app, deps);
   registerAdminAccountPages(app, deps);
   registerAdminClientPages(app, deps);
+  registerOidcRoutes(app, { provider: deps.provider, clients: deps.clients });
+  registerCitizenApi(app, deps);
+  registerCitizenPages(app, deps);
+  registerOfficialCitizenPages(app, deps);
+  registerOidcClientPages(app, deps);
+  if (deps.upstream) registerUpstreamRoutes(app, { ...deps, upstream: deps.upstream });
 }

@@ -277,6 +277,23 @@ export function createAuthService(deps: ServiceDeps) {
       });
     },
 
+    /** Ends the session a cookie token names (sign-out through the OpenID Connect provider). */
+    async logoutByToken(ctx: RequestContext, token: string): Promise<void> {
+      if (token.length < 20 || token.length > 100) return;
+      const s = await repo.sessionByTokenHash(sha256(token));
+      if (!s) return;
+      await repo.transaction(async (trx, kernelTx) => {
+        await repo.revokeSession(trx, s.session_id, now());
+        await recordAudit(kernelTx, ctx, {
+          action: 'identity.logout',
+          subjectType: 'account',
+          subjectIds: [s.account_id],
+          agencyId: s.agency_id,
+          details: { sessionId: s.session_id, via: 'oidc_end_session' },
+        });
+      });
+    },
+
     /** Ends every session of the actor's account, this one included. */
     async logoutEverywhere(ctx: RequestContext): Promise<number> {
       const account = await selfAccount(ctx);

@@ -277,6 +277,11 @@ export function createProfileService(deps: CitizenServiceDeps) {
       }));
     },
 
+    /** Throws unless the actor may look up citizens (404 for a citizen, 403 for other officials). */
+    assertMayReadCitizens(ctx: RequestContext): void {
+      enforce(mayReadCitizenData(ctx.actor), CitizenNotFound);
+    },
+
     /** An official finds a citizen by personal identification number through the keyed hash (logged). */
     async lookupByPersonalId(
       ctx: RequestContext,

@@ -14,6 +14,7 @@ import { createIdentityRepo } from './repo.ts';
 import { createAccountService } from './service-accounts.ts';
 import { createAuthService } from './service-auth.ts';
 import { createClientService } from './service-clients.ts';
+import { createFederationService } from './service-federation.ts';
 import { createProfileService } from './service-profile.ts';
 import { createRegistrationService } from './service-registration.ts';
 
@@ -51,6 +52,7 @@ export function createIdentityService(deps: {
     ...createClientService(shared),
     ...createRegistrationService(citizenDeps),
     ...createProfileService(citizenDeps),
+    ...createFederationService(citizenDeps),
     options: shared.options,
     /** For the OpenID Connect provider and the upstream login (same database, same keys). */
     internals: { citizens: citizenDeps.citizens, pii: citizenDeps.pii, repo },

@@ -2,12 +2,20 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../../platform/errors.ts';
 import { format } from '../../../platform/i18n/index.ts';
-import { button, errorSummary, form, input, type FieldError } from '../../../platform/pages/components.ts';
+import {
+  button,
+  errorSummary,
+  form,
+  input,
+  linkButton,
+  type FieldError,
+} from '../../../platform/pages/components.ts';
 import { html } from '../../../platform/pages/html.ts';
 import { renderPage } from '../../../platform/pages/layout.ts';
 import type { App } from '../../../platform/http/types.ts';
 import type { IdentityRouteDeps } from '../routes.ts';
 import type { LoginResult } from '../service-auth.ts';
+import { cm } from './citizen-messages.ts';
 import { m } from './messages.ts';
 import {
   LOGIN_COOKIE,
@@ -51,10 +59,17 @@ export function registerLoginPages(app: App, deps: IdentityRouteDeps): void {
         action: '/login',
         csrfToken: reply.generateCsrf(),
         body: html`<input type="hidden" name="next" value="${o.next}" />
-          ${input({ name: 'username', label: m.t('username', l), value: o.username, autocomplete: 'username', maxLength: 64, width: 'medium', error: fieldError('username') })}
+          ${input({ name: 'username', label: m.t('username', l), value: o.username, autocomplete: 'username', maxLength: 254, width: 'medium', hint: cm.t('loginContactHint', l), error: fieldError('username') })}
           ${input({ name: 'password', label: m.t('password', l), type: 'password', autocomplete: 'current-password', maxLength: 200, width: 'medium', error: fieldError('password') })}
           ${button(m.t('signIn', l))}`,
-      })}`;
+      })}
+      ${
+        deps.upstream
+          ? html`<p>${cm.t('or', l)}</p>
+              <p>${linkButton(cm.t('eidButton', l), `/login/eid?next=${encodeURIComponent(o.next)}`)}</p>`
+          : ''
+      }
+      <p><a href="/register">${cm.t('noAccount', l)}</a></p>`;
     return reply.send(
       renderPage(request, reply, {
         title: m.t('loginTitle', l),
