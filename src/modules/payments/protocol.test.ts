@@ -36,6 +36,12 @@ describe('gateway protocol: canonical string and signature', () => {
     );
   });
 
+  it('ignores parameters outside the protocol (a page’s ?lang=en), so they do not break the signature', () => {
+    const signed = signMessage({ gw_Amount: '8000', gw_TxnRef: 'LT1' }, secret);
+    assert.equal(verifyMessage({ ...signed, lang: 'en' }, secret), true);
+    assert.equal(canonicalString({ lang: 'en', gw_TxnRef: 'LT1' }), 'gw_TxnRef=LT1');
+  });
+
   it('orders by code unit, so upper case sorts before lower case', () => {
     assert.equal(canonicalString({ gw_b: '2', gw_B: '1', gw_a: '3' }), 'gw_B=1&gw_a=3&gw_b=2');
   });

@@ -62,13 +62,14 @@ function fieldValue(value: unknown): string | null {
 }
 
 /**
- * The string that is signed: every field except `gw_SecureHash` whose value is not empty,
+ * The string that is signed: every `gw_` field except `gw_SecureHash` whose value is not empty
+ * (other parameters, such as a page's `lang`, are not part of the message),
  * sorted by name (code-unit order), as `name=value` pairs percent-encoded and joined by `&`.
  * A list or object value is written as canonical JSON (keys sorted, no spaces).
  */
 export function canonicalString(message: GatewayMessage): string {
   return Object.keys(message)
-    .filter((k) => k !== HASH_FIELD)
+    .filter((k) => k.startsWith('gw_') && k !== HASH_FIELD)
     .map((k) => [k, fieldValue(message[k])] as const)
     .filter((pair): pair is readonly [string, string] => pair[1] !== null && pair[1] !== '')
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
