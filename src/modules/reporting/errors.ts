@@ -53,3 +53,15 @@ export const NotYourLevel = defineError('REPORTING_NOT_YOUR_LEVEL', 409, {
   vi: 'Báo cáo không chờ cấp của bạn duyệt.',
   en: 'The report is not waiting for your level.',
 });
+export const ExcelUnreadable = defineError('REPORTING_EXCEL_UNREADABLE', 400, {
+  vi: 'Tệp tải lên không phải biểu mẫu Excel của chế độ báo cáo này (hãy tải biểu mẫu mới).',
+  en: 'The file is not an Excel template of this regime (download a fresh template).',
+});
+export const ExcelInvalid = defineError('REPORTING_EXCEL_INVALID', 400, {
+  vi: 'Tệp Excel có số liệu chưa hợp lệ; chưa có gì được lưu.',
+  en: 'The Excel file has invalid values; nothing was saved.',
+});
+export const ExcelMismatch = defineError('REPORTING_EXCEL_MISMATCH', 409, {
+  vi: 'Biểu mẫu thuộc phiên bản chế độ báo cáo, kỳ hoặc đơn vị khác; hãy tải biểu mẫu mới.',
+  en: 'The template belongs to another regime version, period or unit; download a fresh one.',
+});

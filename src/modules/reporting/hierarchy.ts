@@ -4,7 +4,13 @@
  * The chains are materialised once per period in `reporting_closure` (the cache), so a
  * submission's delta reaches every ancestor with one statement.
  */
-import type { AgencySummary, DirectoryService, SearchHit, SearchQuery } from '../directory/index.ts';
+import type {
+  AgencySummary,
+  DirectoryService,
+  FullDirectoryService,
+  SearchHit,
+  SearchQuery,
+} from '../directory/index.ts';
 import type { ReporterScope } from './schemas.ts';
 
 /** What reporting needs from the directory: agencies by id and filtered listings. */
@@ -12,6 +18,10 @@ export interface ReportingDirectory {
   getAgency: DirectoryService['getAgency'];
   resolveCode: DirectoryService['resolveCode'];
   search(query: SearchQuery): Promise<{ items: SearchHit[]; page: number; hasNext: boolean }>;
+  /** Predecessors and successors of merges and splits (restated views). */
+  getAgencyDetail: FullDirectoryService['getAgencyDetail'];
+  /** Bulk creation of synthetic units by the generator. */
+  importCsv: FullDirectoryService['importCsv'];
 }
 
 /** True when the agency exists on `date` (validity [validFrom, validTo)). */

@@ -16,6 +16,7 @@ import { registerReportingRoutes } from './routes.ts';
 import { seedReporting } from './seed.ts';
 import { createReportingService, type ReportingService } from './service.ts';
 import { registerAdminPages } from './views/admin.ts';
+import { registerExcelRoutes } from './views/excel-pages.ts';
 import { reportingMessages } from './views/messages.ts';
 import { registerReportPages } from './views/pages.ts';
 
@@ -79,8 +80,9 @@ export function createReportingModule(deps: {
     service,
     http: {
       name: 'reporting',
-      register(app) {
+      async register(app) {
         registerReportingRoutes(app, service);
+        await registerExcelRoutes(app, service);
         registerReportPages(app, service, deps.directory);
         registerAdminPages(app, service);
       },

@@ -89,24 +89,69 @@ export async function addUnitStateDelta(
   );
 }
 
-/** Rebuilds a period's aggregates and completeness from the source tables in two set-based statements. */
+/**
+ * Rebuilds a period's aggregates and completeness from the source tables, set-based in two
+ * steps so the ~700,000 values of a national period are read once and never multiplied by the
+ * depth of the hierarchy:
+ *
+ * 1. every counted value goes to one **bucket**: the unit itself when it is an inner node (it
+ *    has units below it), otherwise its parent; a hash aggregate gives one row per bucket and
+ *    indicator (~35 × indicators rows at national scale);
+ * 2. the buckets roll up to every ancestor-or-self among the inner nodes (the closure restricted
+ *    to inner nodes, a few hundred rows), which gives each inner node its own values plus all its
+ *    descendants'. Sum, count, weighted numerator/denominator, min and max all compose this way.
+ */
 export async function rebuildPeriod(db: DbOrTx, periodId: string, versionId: string) {
-  // The grouping holds one row per (ancestor, indicator): keep it in memory rather than spill.
+  // The first grouping is a hash aggregate over the values: keep it in memory rather than spill.
   await sql`SET LOCAL work_mem = '256MB'`.execute(db);
   await rep(db).deleteFrom('reporting_aggregates').where('period_id', '=', periodId).execute();
-  await sql`INSERT INTO reporting_aggregates (period_id, unit_id, code, sum, count, wnum, wden, min, max)
-    SELECT s.period_id, c.ancestor_id, v.code,
-      sum(v.num), count(*),
-      coalesce(sum(v.num * w.num), 0), coalesce(sum(w.num) FILTER (WHERE w.num IS NOT NULL), 0),
-      min(v.num), max(v.num)
-    FROM reporting_submissions s
-    JOIN reporting_values v ON v.submission_id = s.id AND v.num IS NOT NULL
-    JOIN reporting_indicators i ON i.version_id = ${versionId} AND i.code = v.code AND i.aggregation <> 'none'
-    LEFT JOIN reporting_values w ON i.aggregation = 'weighted_average'
-      AND w.submission_id = s.id AND w.code = i.weight_code AND w.num IS NOT NULL
-    JOIN reporting_closure c ON c.period_id = s.period_id AND c.unit_id = s.agency_id
-    WHERE s.period_id = ${periodId} AND ${COUNTED} AND ${INNER('c')}
-    GROUP BY s.period_id, c.ancestor_id, v.code`.execute(db);
+  const inds = await rep(db)
+    .selectFrom('reporting_indicators')
+    .select(['code', 'aggregation', 'weight_code'])
+    .where('version_id', '=', versionId)
+    .where('aggregation', '<>', 'none')
+    .execute();
+  const codes = inds.map((i) => i.code);
+  const weighted = inds.filter((i) => i.aggregation === 'weighted_average' && i.weight_code);
+  if (codes.length > 0)
+    await sql`WITH inner_closure AS MATERIALIZED (
+      -- (inner node, its ancestor-or-self): derived from the expected units' chains, since an
+      -- intermediate node that does not report itself has no chain of its own.
+      SELECT DISTINCT b.ancestor_id AS node, a.ancestor_id AS anc
+      FROM reporting_closure b
+      JOIN reporting_closure a ON a.period_id = b.period_id AND a.unit_id = b.unit_id AND a.depth >= b.depth
+      WHERE b.period_id = ${periodId} AND b.depth >= 1
+    ), bucket AS MATERIALIZED (
+      SELECT u.agency_id AS unit_id,
+        CASE WHEN EXISTS (SELECT 1 FROM inner_closure i WHERE i.node = u.agency_id) THEN u.agency_id
+          ELSE p.ancestor_id END AS bucket
+      FROM reporting_period_units u
+      LEFT JOIN reporting_closure p ON p.period_id = u.period_id AND p.unit_id = u.agency_id AND p.depth = 1
+      WHERE u.period_id = ${periodId}
+    ), counted AS MATERIALIZED (
+      SELECT s.id, b.bucket FROM reporting_submissions s
+      JOIN bucket b ON b.unit_id = s.agency_id AND b.bucket IS NOT NULL
+      WHERE s.period_id = ${periodId} AND ${COUNTED}
+    ), partial AS (
+      -- One pass over the values: sum, count, min, max per bucket and indicator.
+      SELECT c.bucket, v.code, sum(v.num) AS sum, count(*) AS count, 0 AS wnum, 0 AS wden,
+        min(v.num) AS min, max(v.num) AS max
+      FROM reporting_values v JOIN counted c ON c.id = v.submission_id
+      WHERE v.num IS NOT NULL AND v.code = ANY(${codes}::text[])
+      GROUP BY c.bucket, v.code
+      UNION ALL
+      -- Weighted averages: a few index lookups per submission (value and weight).
+      SELECT c.bucket, x.code, 0, 0, sum(v.num * w.num), sum(w.num), NULL, NULL
+      FROM counted c
+      CROSS JOIN unnest(${weighted.map((i) => i.code)}::text[], ${weighted.map((i) => i.weight_code)}::text[]) AS x(code, weight)
+      JOIN reporting_values v ON v.submission_id = c.id AND v.code = x.code AND v.num IS NOT NULL
+      JOIN reporting_values w ON w.submission_id = c.id AND w.code = x.weight AND w.num IS NOT NULL
+      GROUP BY c.bucket, x.code
+    )
+    INSERT INTO reporting_aggregates (period_id, unit_id, code, sum, count, wnum, wden, min, max)
+    SELECT ${periodId}::uuid, ic.anc, p.code, sum(p.sum), sum(p.count), sum(p.wnum), sum(p.wden), min(p.min), max(p.max)
+    FROM partial p JOIN inner_closure ic ON ic.node = p.bucket
+    GROUP BY ic.anc, p.code`.execute(db);
   await rebuildCompleteness(db, periodId);
 }
 

@@ -428,6 +428,7 @@ export function createSubmissionService(deps: ReportingDeps, regimes: RegimeServ
 
     /** The unit's report in a period (latest version) or null, for the unit or its ancestors. */
     async current(ctx: RequestContext, regimeRef: string, key: string, unitId: string) {
+      if (!/^[0-9a-f-]{36}$/.test(unitId)) throw SubmissionNotFound();
       const { regime, period, def } = await context(ctx, regimeRef, key);
       const chain = await chainOf(period.id, unitId, regime.recipient_agency_id);
       if (chain.ids.length === 0 || !canReadUnit(ctx.actor, chain.ids)) throw SubmissionNotFound();
@@ -472,6 +473,11 @@ export function createSubmissionService(deps: ReportingDeps, regimes: RegimeServ
         (await repo.findVersion(db, period.version_id))!,
         await repo.indicatorsOf(db, period.version_id),
       );
+    },
+
+    /** The number of a regime version (templates name it). */
+    async versionOf(versionId: string): Promise<number> {
+      return (await repo.findVersion(db, versionId))?.version ?? 0;
     },
 
     /** Reports waiting for the actor's agency to decide. */

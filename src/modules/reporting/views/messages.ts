@@ -117,4 +117,30 @@ export const reportingMessages = defineMessages('reporting', {
     en: 'From day {start} of the previous month to day {end}',
   },
   instructions: { vi: 'Hướng dẫn, biểu mẫu', en: 'Templates and instructions' },
+  excelTitle: {
+    vi: 'Nộp báo cáo bằng Excel: {regime} — {period}',
+    en: 'Report by Excel: {regime} — {period}',
+  },
+  excelSteps: {
+    vi: 'Tải biểu mẫu, nhập số liệu vào cột "Giá trị", rồi tải tệp lên. Tệp có lỗi sẽ bị từ chối toàn bộ, kèm danh sách từng ô cần sửa.',
+    en: 'Download the template, fill in the "Value" column, then upload the file. A file with errors is refused as a whole, with a list of every cell to fix.',
+  },
+  downloadTemplate: { vi: 'Tải biểu mẫu Excel', en: 'Download the Excel template' },
+  excelFile: {
+    vi: 'Tệp Excel đã nhập số liệu (.xlsx, tối đa 2 MB)',
+    en: 'Filled Excel file (.xlsx, up to 2 MB)',
+  },
+  excelHint: {
+    vi: 'Chỉ dùng biểu mẫu tải từ hệ thống cho đúng kỳ và đơn vị này.',
+    en: 'Use only the template downloaded for this period and unit.',
+  },
+  chooseFile: { vi: 'Hãy chọn tệp Excel để tải lên.', en: 'Choose an Excel file to upload.' },
+  excelRefused: {
+    vi: 'Tệp bị từ chối: {count} lỗi, chưa có gì được lưu. Sửa các ô dưới đây rồi tải lại.',
+    en: 'The file was refused: {count} problems, nothing was saved. Fix the cells below and upload again.',
+  },
+  excelReport: { vi: 'Kết quả kiểm tra từng ô', en: 'Check of each cell' },
+  cell: { vi: 'Ô', en: 'Cell' },
+  problem: { vi: 'Lỗi', en: 'Problem' },
+  byExcel: { vi: 'Nộp bằng Excel', en: 'Report by Excel' },
 });
