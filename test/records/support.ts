@@ -1,15 +1,10 @@
 /**
- * Factories for records tests: the platform with the records desk (the wired one once main.ts
- * has it), two agencies with clerks, an agency certificate, and a helper that runs pending
+ * Factories for records tests: the platform with its records desk, two agencies with clerks, an agency certificate, and a helper that runs pending
  * deliveries of the exchange (what its worker does).
  */
 import { sql } from 'kysely';
 import { systemContext, type RequestContext, type Role } from '../../src/platform/context.ts';
-import { createHttpServer } from '../../src/platform/http/server.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { addNavigation } from '../../src/platform/pages/layout.ts';
-import { renderErrorPage } from '../../src/platform/pages/home.ts';
-import { createHomeModule } from '../../src/platform/pages/home.ts';
 import { createRecordsModule, type RecordsModule } from '../../src/modules/records/index.ts';
 import type { AgencySummary } from '../../src/modules/directory/index.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
@@ -19,13 +14,15 @@ export interface RecordsTestApp extends TestApp {
   records: RecordsModule;
 }
 
-/** The platform on a fresh database with the records desk served at `baseUrl`. */
+/**
+ * The platform on a fresh database with its records desk; with a test clock or other limits, a
+ * records module of its own on the same database (for service tests: its pages are not served).
+ */
 export async function startRecordsApp(
   o: { now?: () => Date; maxAttachmentBytes?: number } = {},
 ): Promise<RecordsTestApp> {
   const t = await startTestApp();
-  const wired = (t.platform as unknown as { records?: RecordsModule }).records;
-  if (wired && !o.now && !o.maxAttachmentBytes) return { ...t, records: wired };
+  if (!o.now && !o.maxAttachmentBytes) return { ...t, records: t.platform.records };
   const records = createRecordsModule({
     db: t.database.db,
     logger: createLogger('silent'),
@@ -34,29 +31,7 @@ export async function startRecordsApp(
     directory: t.platform.directory.service,
     ...o,
   });
-  addNavigation(...records.nav);
-  // Until the composition root wires the module (or with a test clock): the same kernel server
-  // with the sign-in pages and this module, on the same database and session secret.
-  const side = await createHttpServer({
-    config: t.config,
-    logger: createLogger('silent'),
-    resolveActor: t.platform.identity.resolveActor,
-    isReady: () => Promise.resolve(true),
-    renderErrorPage,
-    modules: [createHomeModule(), t.platform.identity.http, records.http],
-  });
-  await side.listen({ port: 0, host: '127.0.0.1' });
-  const address = side.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    ...t,
-    records,
-    baseUrl: `http://127.0.0.1:${port}`,
-    async close() {
-      await side.close();
-      await t.close();
-    },
-  };
+  return { ...t, records };
 }
 
 /** A unique QĐ20 code. */
