@@ -190,6 +190,28 @@ export function createProfileService(deps: CitizenServiceDeps) {
     return out.sort((x, y) => x.name.localeCompare(y.name, 'vi'));
   };
 
+  /**
+   * An official reads a citizen's profile; the read is logged once: as a profile view, or,
+   * with `reveal`, as a view of the full number (then `personalId` holds it).
+   */
+  async function citizenProfile(
+    ctx: RequestContext,
+    accountId: string,
+    o: { reveal?: boolean } = {},
+  ): Promise<CitizenProfileView & { personalId?: string | null }> {
+    const view = await readable(ctx, accountId);
+    if (!o.reveal) {
+      await logAccess(ctx, accountId, 'profile');
+      return view;
+    }
+    const profile = await citizens.profile(accountId);
+    await logAccess(ctx, accountId, 'personal_id');
+    return {
+      ...view,
+      personalId: profile?.personal_id_cipher ? openPersonalId(profile.personal_id_cipher, pii) : null,
+    };
+  }
+
   return {
     /** Provinces of 2025 (ADMIN_UNIT codes of the directory), for the address picker. */
     async provinces(): Promise<AdminUnit[]> {
@@ -297,19 +319,11 @@ export function createProfileService(deps: CitizenServiceDeps) {
       return { accountId: account.id, fullName: account.full_name };
     },
 
-    /** An official reads a citizen's profile (number masked); the read is logged. */
-    async citizenProfile(ctx: RequestContext, accountId: string): Promise<CitizenProfileView> {
-      const view = await readable(ctx, accountId);
-      await logAccess(ctx, accountId, 'profile');
-      return view;
-    },
+    citizenProfile,
 
     /** An official reveals a citizen's full number; the read is logged. */
     async revealPersonalId(ctx: RequestContext, accountId: string): Promise<string | null> {
-      await readable(ctx, accountId);
-      const profile = await citizens.profile(accountId);
-      await logAccess(ctx, accountId, 'personal_id');
-      return profile?.personal_id_cipher ? openPersonalId(profile.personal_id_cipher, pii) : null;
+      return (await citizenProfile(ctx, accountId, { reveal: true })).personalId ?? null;
     },
 
     /** The number released to a relying party with the person's consent (logged as the client's read). */

@@ -65,10 +65,11 @@ export function registerOfficialCitizenPages(app: App, deps: IdentityRouteDeps):
     request: Parameters<typeof renderPage>[0],
     reply: Parameters<typeof renderPage>[1],
     id: string,
-    revealed?: string | null,
+    reveal = false,
   ) => {
     const l = request.locale;
-    const p = await service.citizenProfile(request.ctx, id);
+    const p = await service.citizenProfile(request.ctx, id, { reveal });
+    const revealed = p.personalId;
     const body = html`<h1>${p.fullName}</h1>
       ${notice(cm.t('lookupNotice', l))}
       ${summaryList([
@@ -107,8 +108,7 @@ export function registerOfficialCitizenPages(app: App, deps: IdentityRouteDeps):
     { schema: { hide: true, params: z.object({ id: z.uuid() }), body: z.object(csrfField).optional() } },
     async (request, reply) => {
       if (!requirePerson(request, reply)) return reply;
-      const number = await service.revealPersonalId(request.ctx, request.params.id);
-      return profilePage(request, reply, request.params.id, number);
+      return profilePage(request, reply, request.params.id, true);
     },
   );
 }
