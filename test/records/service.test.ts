@@ -169,6 +169,17 @@ describe('records desk service', () => {
     const rejected = (await t.records.service.outgoing.get(a.ctx, sent2.id)).recipients[0];
     assert.equal(rejected?.status, '02');
     assert.equal(rejected?.timeline.at(-1)?.description, 'Không thuộc thẩm quyền');
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const count = async (q: Parameters<typeof t.records.service.incoming.list>[1]) =>
+      (await t.records.service.incoming.list(b.ctx, q)).items.length;
+    assert.equal(await count({ from: today, to: today }), 2, 'received today (UTC+7)');
+    assert.equal(await count({ to: '2020-01-01' }), 0);
+    assert.equal(await count({ from: '2999-01-01' }), 0);
+    assert.equal(await count({ sender: a.agency.id, priority: 1 }), 2);
+    assert.equal(await count({ sender: b.agency.id }), 0);
+    assert.equal(await count({ q: 'so nhau vu' }), 0);
+    assert.equal(await count({ q: 'so noi vu' }), 2, 'sender name without diacritics');
+    assert.equal(await count({ q: '1/UBND-VP' }), 1, 'number and notation');
     const filtered = await t.records.service.incoming.list(b.ctx, { status: '02' });
     assert.deepEqual(
       filtered.items.map((x) => x.id),
