@@ -1,0 +1,67 @@
+// Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả, as a PDF with Vietnamese text.
+import { formatDate, formatDateTime } from '../../platform/i18n/index.ts';
+import { createPdf } from '../../platform/pdf/index.ts';
+
+export interface ReceiptData {
+  code: string;
+  lookupSecret: string;
+  applicantName: string;
+  procedureName: string;
+  agencyName: string;
+  submittedAt: Date;
+  dueAt: Date;
+  papers: { name: string; files: number }[];
+  fees: { name: string; amount: number }[];
+}
+
+const vnd = (n: number) => `${new Intl.NumberFormat('vi-VN').format(n)} đồng`;
+
+/** Renders the receipt; the lookup key printed on it lets anyone holding it follow the status. */
+export async function renderReceipt(r: ReceiptData): Promise<Buffer> {
+  const pdf = await createPdf({
+    title: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+    subject: r.code,
+    author: r.agencyName,
+    language: 'vi',
+  });
+  pdf
+    .centered(r.agencyName.toUpperCase(), { size: 11 })
+    .centered('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM')
+    .centered('Độc lập - Tự do - Hạnh phúc', { bold: false })
+    .space(8)
+    .centered('GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ', { size: 14 })
+    .centered(`Mã hồ sơ: ${r.code}`, { size: 11, bold: false })
+    .space(8)
+    .fields([
+      ['Cơ quan tiếp nhận', r.agencyName],
+      ['Người nộp hồ sơ', r.applicantName],
+      ['Thủ tục', r.procedureName],
+      ['Hình thức nộp', 'Trực tuyến'],
+      ['Thời điểm nộp', formatDateTime(r.submittedAt)],
+      ['Ngày hẹn trả kết quả', formatDate(r.dueAt)],
+      ['Mã tra cứu', r.lookupSecret],
+    ])
+    .heading('Thành phần hồ sơ', 12)
+    .table(
+      ['STT', 'Tên giấy tờ', 'Số tệp'],
+      r.papers.map((p, i) => [String(i + 1), p.name, String(p.files)]),
+      [0.1, 0.7, 0.2],
+    );
+  if (r.fees.length > 0) {
+    const total = r.fees.reduce((s, f) => s + f.amount, 0);
+    pdf
+      .heading('Phí, lệ phí', 12)
+      .table(
+        ['Khoản', 'Số tiền'],
+        [...r.fees.map((f) => [f.name, vnd(f.amount)]), ['Tổng cộng', vnd(total)]],
+        [0.7, 0.3],
+      );
+  } else pdf.paragraph('Phí, lệ phí: không thu.');
+  pdf
+    .paragraph(
+      'Tra cứu tình trạng hồ sơ tại trang "Tra cứu hồ sơ" của Cổng dịch vụ công bằng mã hồ sơ và mã tra cứu trên.',
+      { size: 10 },
+    )
+    .signatures([{ title: 'NGƯỜI NỘP HỒ SƠ' }, { title: 'NGƯỜI TIẾP NHẬN' }]);
+  return pdf.toBuffer();
+}

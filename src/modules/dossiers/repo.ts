@@ -1,0 +1,149 @@
+// The only file of the dossiers module that touches the database.
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { DbOrTx } from '../../platform/db/database.ts';
+import type { DossiersTables, DossierStatus, EventKind } from './tables.ts';
+
+export type DossierRow = Selectable<DossiersTables['dossiers_dossiers']>;
+export type PaperRow = Selectable<DossiersTables['dossiers_papers']>;
+export type EventRow = Selectable<DossiersTables['dossiers_events']>;
+
+const t = (db: DbOrTx) => db.withTables<DossiersTables>();
+
+export const dossiersRepo = {
+  async insert(db: DbOrTx, row: Insertable<DossiersTables['dossiers_dossiers']>): Promise<DossierRow> {
+    return t(db).insertInto('dossiers_dossiers').values(row).returningAll().executeTakeFirstOrThrow();
+  },
+
+  async byId(db: DbOrTx, id: string, lock = false): Promise<DossierRow | undefined> {
+    let q = t(db).selectFrom('dossiers_dossiers').selectAll().where('id', '=', id);
+    if (lock) q = q.forUpdate();
+    return q.executeTakeFirst();
+  },
+
+  async byCode(db: DbOrTx, code: string): Promise<DossierRow | undefined> {
+    return t(db).selectFrom('dossiers_dossiers').selectAll().where('code', '=', code).executeTakeFirst();
+  },
+
+  async update(
+    db: DbOrTx,
+    id: string,
+    values: Updateable<DossiersTables['dossiers_dossiers']>,
+  ): Promise<DossierRow> {
+    return t(db)
+      .updateTable('dossiers_dossiers')
+      .set({ ...values, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  },
+
+  async ofApplicant(db: DbOrTx, accountId: string, limit: number): Promise<DossierRow[]> {
+    return t(db)
+      .selectFrom('dossiers_dossiers')
+      .selectAll()
+      .where('applicant_account_id', '=', accountId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+  },
+
+  async ofAgency(db: DbOrTx, agencyId: string, limit: number): Promise<DossierRow[]> {
+    return t(db)
+      .selectFrom('dossiers_dossiers')
+      .selectAll()
+      .where('agency_id', '=', agencyId)
+      .where('status', '<>', 'draft')
+      .orderBy('submitted_at', 'desc')
+      .limit(limit)
+      .execute();
+  },
+
+  /** The next number of the agency's day: the upsert locks the row until the transaction ends. */
+  async nextSequence(db: DbOrTx, agencyId: string, day: string): Promise<number> {
+    const row = await t(db)
+      .insertInto('dossiers_counters')
+      .values({ agency_id: agencyId, day, last: 1 })
+      .onConflict((oc) =>
+        oc.columns(['agency_id', 'day']).doUpdateSet({ last: sql`dossiers_counters.last + 1` }),
+      )
+      .returning('last')
+      .executeTakeFirstOrThrow();
+    return row.last;
+  },
+
+  async addEvent(
+    db: DbOrTx,
+    e: { dossierId: string; kind: EventKind; status: DossierStatus; note?: string | null; actorKind: string },
+  ): Promise<void> {
+    await t(db)
+      .insertInto('dossiers_events')
+      .values({
+        dossier_id: e.dossierId,
+        kind: e.kind,
+        status: e.status,
+        note: e.note ?? null,
+        actor_kind: e.actorKind,
+      })
+      .execute();
+  },
+
+  async events(db: DbOrTx, dossierId: string): Promise<EventRow[]> {
+    return t(db)
+      .selectFrom('dossiers_events')
+      .selectAll()
+      .where('dossier_id', '=', dossierId)
+      .orderBy('id')
+      .limit(500)
+      .execute();
+  },
+
+  async addPaper(db: DbOrTx, row: Insertable<DossiersTables['dossiers_papers']>): Promise<PaperRow> {
+    return t(db).insertInto('dossiers_papers').values(row).returningAll().executeTakeFirstOrThrow();
+  },
+
+  async papers(db: DbOrTx, dossierId: string): Promise<PaperRow[]> {
+    return t(db)
+      .selectFrom('dossiers_papers')
+      .selectAll()
+      .where('dossier_id', '=', dossierId)
+      .orderBy('uploaded_at')
+      .limit(200)
+      .execute();
+  },
+
+  async removePaper(db: DbOrTx, dossierId: string, paperId: string): Promise<number> {
+    const r = await t(db)
+      .deleteFrom('dossiers_papers')
+      .where('dossier_id', '=', dossierId)
+      .where('id', '=', paperId)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  },
+
+  /** Received, completed and on-time counts per agency and procedure (submitted dossiers only). */
+  async statistics(db: DbOrTx, o: { agencyId?: string | undefined; procedureCode?: string | undefined }) {
+    let q = t(db)
+      .selectFrom('dossiers_dossiers')
+      .select([
+        'agency_id',
+        'agency_name',
+        'procedure_code',
+        'procedure_name',
+        sql<string>`count(*)`.as('received'),
+        sql<string>`count(*) FILTER (WHERE status IN ('result_ready', 'delivered'))`.as('completed'),
+        sql<string>`count(*) FILTER (WHERE status IN ('result_ready', 'delivered') AND finished_at <= due_at)`.as(
+          'on_time',
+        ),
+        sql<string | null>`avg(rating)`.as('rating'),
+        sql<string>`count(rating)`.as('ratings'),
+      ])
+      .where('status', '<>', 'draft')
+      .groupBy(['agency_id', 'agency_name', 'procedure_code', 'procedure_name'])
+      .orderBy('agency_name')
+      .orderBy('procedure_name')
+      .limit(500);
+    if (o.agencyId) q = q.where('agency_id', '=', o.agencyId);
+    if (o.procedureCode) q = q.where('procedure_code', '=', o.procedureCode);
+    return q.execute();
+  },
+};

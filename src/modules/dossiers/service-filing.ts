@@ -1,0 +1,346 @@
+// Filing: a draft for a procedure and a competent agency, form values saved and checked with the
+// catalogue's validator, papers uploaded, and the submission that issues the code and due date.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { recordAudit } from '../../platform/audit/chain.ts';
+import { isoDateOfDay, localDay } from '../../platform/calendar/index.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import { Unauthenticated } from '../../platform/errors.ts';
+import { validateFormValues, type FormIssue, type Paper, type ProcedureVersion } from '../services/index.ts';
+import { counterDay, formatDossierCode } from './code.ts';
+import type { DossiersDeps } from './deps.ts';
+import { AgencyNotCompetent, DossierInvalid, NoFeeToPay, ProcedureNotAvailable } from './errors.ts';
+import { checkUpload, cleanFileName } from './files.ts';
+import { renderReceipt } from './receipt.ts';
+import { dossiersRepo, type DossierRow, type PaperRow } from './repo.ts';
+import { changeStatus, ownDossier, requireState, toView, type DossierView } from './shared.ts';
+
+export interface CompetentAgency {
+  id: string;
+  name: string;
+  code: string;
+}
+
+export interface SubmitResult {
+  dossier: DossierView;
+  /** The lookup key printed on the receipt; shown once, stored only as a hash. */
+  lookupSecret: string;
+}
+
+/** A submission refused with the form's field issues and the papers still missing. */
+export interface SubmissionProblems {
+  form: FormIssue[];
+  missingPapers: string[];
+}
+
+const secretHash = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+/** A lookup key of 10 letters and digits without look-alikes (0/O, 1/I). */
+function newLookupSecret(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return [...randomBytes(10)].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** Papers that need a file: required ones whose template is not generated from the online form. */
+export function papersNeedingFiles(version: ProcedureVersion): Paper[] {
+  return version.content.papers.filter(
+    (p) => p.requirement === 'required' && p.template?.kind !== 'generated',
+  );
+}
+
+export { secretHash };
+
+export function createFiling(deps: DossiersDeps) {
+  const { db, logger } = deps;
+
+  async function versionOf(row: DossierRow): Promise<ProcedureVersion> {
+    const v = await deps.services.getVersion(row.version_id);
+    if (!v) throw ProcedureNotAvailable();
+    return v;
+  }
+
+  async function qd20Code(agencyId: string): Promise<string | null> {
+    const detail = await deps.directory.getAgencyDetail(agencyId);
+    if (!detail?.active) return null;
+    const today = isoDateOfDay(localDay(deps.now()));
+    const code = detail.codes.find(
+      (c) => c.scheme === 'QD20' && c.validFrom <= today && (c.validTo === null || c.validTo > today),
+    );
+    return code?.code ?? null;
+  }
+
+  const filing = {
+    /** The published procedure of a code and the agencies competent for it (by id or by kind). */
+    async procedureForFiling(code: string, q?: string) {
+      const published = await deps.services.getPublished(code);
+      if (!published) throw ProcedureNotAvailable();
+      const { content } = published.version;
+      const agencies: CompetentAgency[] = [];
+      for (const id of content.agencies.agencyIds.slice(0, 50)) {
+        const c = await qd20Code(id);
+        const a = await deps.directory.getAgency(id);
+        if (a && c) agencies.push({ id, name: a.name, code: c });
+      }
+      for (const kind of content.agencies.kinds) {
+        const found = await deps.directory.search({ kind, q, status: 'active', pageSize: 100 });
+        for (const a of found.items) {
+          const c = a.codes.find((x) => x.scheme === 'QD20');
+          if (c && !agencies.some((x) => x.id === a.id))
+            agencies.push({ id: a.id, name: a.name, code: c.code });
+        }
+      }
+      return { procedure: published.procedure, version: published.version, agencies: agencies.slice(0, 100) };
+    },
+
+    /** Starts a draft for the signed-in citizen. */
+    async createDraft(
+      ctx: RequestContext,
+      input: { procedureCode: string; agencyId: string; applicantName: string },
+    ): Promise<DossierView> {
+      if (ctx.actor.kind !== 'citizen') throw Unauthenticated();
+      const published = await deps.services.getPublished(input.procedureCode);
+      if (!published) throw ProcedureNotAvailable();
+      const { content } = published.version;
+      const agency = await deps.directory.getAgency(input.agencyId);
+      const code = agency ? await qd20Code(agency.id) : null;
+      const competent =
+        agency &&
+        (content.agencies.agencyIds.includes(agency.id) ||
+          (content.agencies.kinds as readonly string[]).includes(agency.kind));
+      if (!agency || !code || !competent) throw AgencyNotCompetent();
+      const accountId = ctx.actor.accountId;
+      const row = await db.transaction().execute(async (trx) => {
+        const inserted = await dossiersRepo.insert(trx, {
+          id: randomUUID(),
+          code: null,
+          applicant_account_id: accountId,
+          applicant_name: input.applicantName.trim().slice(0, 200),
+          procedure_code: published.procedure.code,
+          procedure_name: content.name,
+          version_id: published.version.id,
+          agency_id: agency.id,
+          agency_name: agency.name,
+          agency_code: code,
+          status: 'draft',
+          form_values: {},
+          fee_total: content.fees.reduce((s, f) => s + f.amount, 0),
+          fee_paid_at: null,
+          lookup_secret_hash: null,
+          receipt_sha256: null,
+          result_sha256: null,
+          supplement_note: null,
+          submitted_at: null,
+          due_at: null,
+          finished_at: null,
+          rating: null,
+          feedback: null,
+          feedback_at: null,
+        });
+        await recordAudit(trx, ctx, {
+          action: 'dossiers.draft_created',
+          subjectType: 'dossier',
+          subjectIds: [inserted.id],
+          agencyId: agency.id,
+          details: { procedure: inserted.procedure_code },
+        });
+        return inserted;
+      });
+      return toView(row);
+    },
+
+    /** Saves the form as it is (a draft may be incomplete); the values are checked at submission. */
+    async saveValues(ctx: RequestContext, id: string, values: Record<string, unknown>): Promise<DossierView> {
+      const size = JSON.stringify(values).length;
+      if (size > 256 * 1024) throw DossierInvalid({ reason: 'too large' });
+      return db.transaction().execute(async (trx) => {
+        const row = await ownDossier(trx, ctx, id, true);
+        requireState(row, ['draft']);
+        return toView(await dossiersRepo.update(trx, id, { form_values: values }));
+      });
+    },
+
+    /** The form's issues for the saved values (none: ready to submit). */
+    async checkValues(ctx: RequestContext, id: string): Promise<FormIssue[]> {
+      const row = await ownDossier(db, ctx, id);
+      const v = await versionOf(row);
+      const r = validateFormValues(v.content.form, row.form_values);
+      return r.ok ? [] : r.errors;
+    },
+
+    /** Attaches a paper (checked by content, size and the scanner) to a draft or a supplement. */
+    async addPaper(
+      ctx: RequestContext,
+      id: string,
+      input: { paperKey: string; fileName: string; bytes: Buffer },
+    ): Promise<PaperRow> {
+      const row = await ownDossier(db, ctx, id);
+      requireState(row, ['draft', 'awaiting_supplement']);
+      const v = await versionOf(row);
+      const known = v.content.papers.some((p) => p.key === input.paperKey) || input.paperKey === 'other';
+      if (!known) throw DossierInvalid({ field: 'paperKey' });
+      const mediaType = await checkUpload(input.bytes, { maxBytes: deps.maxFileBytes, scan: deps.scan });
+      const blob = await deps.blobs.put(input.bytes, { maxBytes: deps.maxFileBytes });
+      return db.transaction().execute(async (trx) => {
+        const locked = await ownDossier(trx, ctx, id, true);
+        requireState(locked, ['draft', 'awaiting_supplement']);
+        const paper = await dossiersRepo.addPaper(trx, {
+          id: randomUUID(),
+          dossier_id: id,
+          paper_key: input.paperKey,
+          purpose: locked.status === 'draft' ? 'paper' : 'supplement',
+          file_name: cleanFileName(input.fileName, `${input.paperKey}.${mediaType.split('/')[1] ?? 'bin'}`),
+          media_type: mediaType,
+          sha256: blob.sha256,
+          bytes: blob.bytes,
+        });
+        await recordAudit(trx, ctx, {
+          action: 'dossiers.paper_added',
+          subjectType: 'dossier',
+          subjectIds: [id, paper.id],
+          agencyId: locked.agency_id,
+          details: { paperKey: input.paperKey, bytes: blob.bytes, mediaType },
+        });
+        return paper;
+      });
+    },
+
+    /** Removes a paper from a draft. */
+    async removePaper(ctx: RequestContext, id: string, paperId: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const row = await ownDossier(trx, ctx, id, true);
+        requireState(row, ['draft']);
+        if ((await dossiersRepo.removePaper(trx, id, paperId)) === 0)
+          throw DossierInvalid({ field: 'paper' });
+        await recordAudit(trx, ctx, {
+          action: 'dossiers.paper_removed',
+          subjectType: 'dossier',
+          subjectIds: [id, paperId],
+          agencyId: row.agency_id,
+        });
+      });
+    },
+
+    /** What stops a draft from being submitted: form issues and required papers without a file. */
+    async problems(ctx: RequestContext, id: string): Promise<SubmissionProblems> {
+      const row = await ownDossier(db, ctx, id);
+      const v = await versionOf(row);
+      const r = validateFormValues(v.content.form, row.form_values);
+      const papers = await dossiersRepo.papers(db, id);
+      const missingPapers = papersNeedingFiles(v)
+        .filter((p) => !papers.some((x) => x.paper_key === p.key))
+        .map((p) => p.key);
+      return { form: r.ok ? [] : r.errors, missingPapers };
+    },
+
+    /**
+     * Submits a draft: code from the agency's locked day counter, due date in working days, status
+     * `submitted` (TrangThaiHoSo 1), lookup key, notice and audit in one transaction; then the receipt.
+     */
+    async submit(ctx: RequestContext, id: string): Promise<SubmitResult> {
+      const draft = await ownDossier(db, ctx, id);
+      requireState(draft, ['draft']);
+      const v = await versionOf(draft);
+      const checked = validateFormValues(v.content.form, draft.form_values);
+      const problems = await filing.problems(ctx, id);
+      if (!checked.ok || problems.missingPapers.length > 0)
+        throw DossierInvalid({ form: problems.form.slice(0, 100), missingPapers: problems.missingPapers });
+      const lookupSecret = newLookupSecret();
+      const row = await db.transaction().execute(async (trx) => {
+        const locked = await ownDossier(trx, ctx, id, true);
+        requireState(locked, ['draft']);
+        const now = deps.now();
+        const sequence = await dossiersRepo.nextSequence(trx, locked.agency_id, counterDay(now));
+        const code = formatDossierCode(deps.codePattern, {
+          agencyCode: locked.agency_code,
+          at: now,
+          sequence,
+        });
+        const dueAt = deps.calendar.dueAfterWorkingDays(now, v.content.timeLimit.workingDays);
+        const updated = await changeStatus(deps, trx, ctx, locked, 'submitted', {
+          notice: 'none',
+          set: {
+            code,
+            form_values: checked.values,
+            submitted_at: now,
+            due_at: dueAt,
+            lookup_secret_hash: secretHash(lookupSecret),
+          },
+        });
+        await deps.notify.notify(
+          ctx,
+          {
+            recipient: { accountId: locked.applicant_account_id },
+            template: 'dossier_received',
+            params: {
+              dossierCode: code,
+              procedureName: locked.procedure_name.slice(0, 300),
+              dueDate: isoDateOfDay(localDay(dueAt)),
+            },
+            channels: ['in_app'],
+            dedupeKey: `dossier:${id}:submitted`,
+          },
+          trx,
+        );
+        return updated;
+      });
+      logger.info({ action: 'dossiers.submitted', dossierId: id, code: row.code }, 'dossier submitted');
+      await filing.storeReceipt(row, lookupSecret, v).catch((error: unknown) =>
+        // The receipt can be rendered again later: the dossier is filed either way.
+        logger.error({ action: 'dossiers.receipt_failed', dossierId: id, err: error }, 'receipt not stored'),
+      );
+      return { dossier: toView(row), lookupSecret };
+    },
+
+    /** Renders form 01 and keeps it in the blob store. */
+    async storeReceipt(row: DossierRow, lookupSecret: string, v: ProcedureVersion): Promise<string> {
+      const papers = await dossiersRepo.papers(db, row.id);
+      const pdf = await renderReceipt({
+        code: row.code ?? '',
+        lookupSecret,
+        applicantName: row.applicant_name,
+        procedureName: row.procedure_name,
+        agencyName: row.agency_name,
+        submittedAt: row.submitted_at ?? deps.now(),
+        dueAt: row.due_at ?? deps.now(),
+        papers: [
+          { name: 'Tờ khai trực tuyến', files: 1 },
+          ...v.content.papers
+            .map((p) => ({ name: p.name, files: papers.filter((x) => x.paper_key === p.key).length }))
+            .filter((p) => p.files > 0),
+        ],
+        fees: v.content.fees.filter((f) => f.amount > 0).map((f) => ({ name: f.name, amount: f.amount })),
+      });
+      const blob = await deps.blobs.put(pdf);
+      await dossiersRepo.update(db, row.id, { receipt_sha256: blob.sha256 });
+      return blob.sha256;
+    },
+
+    /** Starts paying the dossier's fees through the payments module; returns where to send the browser. */
+    async pay(ctx: RequestContext, id: string): Promise<string> {
+      const row = await ownDossier(db, ctx, id);
+      if (row.status === 'draft' || row.status === 'withdrawn') requireState(row, ['submitted']);
+      const total = Number(row.fee_total);
+      if (total <= 0 || row.fee_paid_at || !deps.payments) throw NoFeeToPay();
+      const v = await versionOf(row);
+      const { payment } = await deps.payments.createPayment(ctx, {
+        payerAccountId: row.applicant_account_id,
+        payerName: row.applicant_name,
+        agencyId: row.agency_id,
+        agencyName: row.agency_name,
+        reference: { kind: 'dossier', id: row.id, code: row.code ?? row.id },
+        items: v.content.fees
+          .filter((f) => f.amount > 0)
+          .slice(0, 20)
+          .map((f, i) => ({
+            kind: f.kind,
+            code: `${f.kind.toUpperCase()}${i + 1}`,
+            name: f.name,
+            amount: f.amount,
+          })),
+        description: `Phí, lệ phí hồ sơ ${row.code ?? ''}`.slice(0, 255),
+        returnPath: `/dossiers/${row.id}`,
+      });
+      return `/payments/${payment.id}/pay`;
+    },
+  };
+  return filing;
+}

@@ -1,0 +1,19 @@
+// The dossiers service: filing, following and the minimal officer actions, on one set of deps.
+import type { DossiersDeps } from './deps.ts';
+import { createFiling } from './service-filing.ts';
+import { createFollowing } from './service-follow.ts';
+import { createOfficerActions } from './service-officer.ts';
+
+/** Builds the dossier service; every function takes the request context and checks who acts. */
+export function createDossierService(deps: DossiersDeps) {
+  return {
+    ...createFiling(deps),
+    ...createFollowing(deps),
+    ...createOfficerActions(deps),
+    /** Limits pages and APIs show to citizens. */
+    limits: { maxFileBytes: deps.maxFileBytes },
+    paymentsEnabled: deps.payments?.enabled === true,
+  };
+}
+
+export type DossierService = ReturnType<typeof createDossierService>;

@@ -1,0 +1,177 @@
+// Helpers every part of the dossier service shares: the view, reading with authorization, and
+// the one way a status changes (row, timeline, audit and notice in one transaction).
+import { recordAudit } from '../../platform/audit/chain.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import type { DbOrTx, Tx } from '../../platform/db/database.ts';
+import type { Text } from '../../platform/i18n/index.ts';
+import type { DossiersDeps } from './deps.ts';
+import { DossierNotFound, DossierWrongState } from './errors.ts';
+import { isApplicant, isHandlingOfficer, mayReadDossier } from './policies.ts';
+import { dossiersRepo, type DossierRow } from './repo.ts';
+import { nationalCode, statusNames } from './statuses.ts';
+import type { DossierStatus } from './tables.ts';
+
+export interface DossierView {
+  id: string;
+  code: string | null;
+  status: DossierStatus;
+  nationalStatus: number | null;
+  statusName: Text;
+  procedureCode: string;
+  procedureName: string;
+  versionId: string;
+  agencyId: string;
+  agencyName: string;
+  applicantName: string;
+  values: Record<string, unknown>;
+  feeTotal: number;
+  feePaid: boolean;
+  submittedAt: string | null;
+  dueAt: string | null;
+  finishedAt: string | null;
+  createdAt: string;
+  supplementNote: string | null;
+  hasResult: boolean;
+  rating: number | null;
+  feedback: string | null;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toView(r: DossierRow): DossierView {
+  return {
+    id: r.id,
+    code: r.code,
+    status: r.status,
+    nationalStatus: nationalCode[r.status],
+    statusName: statusNames[r.status],
+    procedureCode: r.procedure_code,
+    procedureName: r.procedure_name,
+    versionId: r.version_id,
+    agencyId: r.agency_id,
+    agencyName: r.agency_name,
+    applicantName: r.applicant_name,
+    values: r.form_values,
+    feeTotal: Number(r.fee_total),
+    feePaid: r.fee_paid_at !== null,
+    submittedAt: iso(r.submitted_at),
+    dueAt: iso(r.due_at),
+    finishedAt: iso(r.finished_at),
+    createdAt: r.created_at.toISOString(),
+    supplementNote: r.supplement_note,
+    hasResult: r.result_sha256 !== null,
+    rating: r.rating,
+    feedback: r.feedback,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const ownership = (r: DossierRow) => ({ applicantAccountId: r.applicant_account_id, agencyId: r.agency_id });
+
+/** A dossier the actor may read (applicant or handling officer); anything else is 404. */
+export async function readable(
+  db: DbOrTx,
+  ctx: RequestContext,
+  id: string,
+  lock = false,
+): Promise<DossierRow> {
+  if (!UUID.test(id)) throw DossierNotFound();
+  const row = await dossiersRepo.byId(db, id, lock);
+  if (!row || !mayReadDossier(ctx.actor, ownership(row))) throw DossierNotFound();
+  if (row.status === 'draft' && !isApplicant(ctx.actor, ownership(row))) throw DossierNotFound();
+  return row;
+}
+
+/** Reads a dossier for one role: `applicant` (own dossier) or `officer` (agency's one-stop desk). */
+export async function dossierAs(
+  role: 'applicant' | 'officer',
+  db: DbOrTx,
+  ctx: RequestContext,
+  id: string,
+  lock = false,
+): Promise<DossierRow> {
+  const row = await readable(db, ctx, id, lock);
+  const allowed = role === 'applicant' ? isApplicant : isHandlingOfficer;
+  if (!allowed(ctx.actor, ownership(row))) throw DossierNotFound();
+  return row;
+}
+
+/** The applicant's own dossier; officers and other citizens get 404. */
+export const ownDossier = (db: DbOrTx, ctx: RequestContext, id: string, lock = false) =>
+  dossierAs('applicant', db, ctx, id, lock);
+
+/** A dossier of the officer's agency (not a draft); others get 404. */
+export const handledDossier = (db: DbOrTx, ctx: RequestContext, id: string, lock = false) =>
+  dossierAs('officer', db, ctx, id, lock);
+
+/** Throws unless the dossier is in one of `allowed`. */
+export function requireState(row: DossierRow, allowed: readonly DossierStatus[]): void {
+  if (!allowed.includes(row.status)) throw DossierWrongState({ status: row.status });
+}
+
+/**
+ * Moves a dossier to `status`: the row, a timeline entry, the audit event and the citizen's notice,
+ * all in the caller's transaction.
+ */
+export async function changeStatus(
+  deps: Pick<DossiersDeps, 'notify'>,
+  trx: Tx,
+  ctx: RequestContext,
+  row: DossierRow,
+  status: DossierStatus,
+  o: {
+    note?: string | null;
+    set?: Parameters<typeof dossiersRepo.update>[2];
+    notice?: 'status' | 'supplement' | 'result' | 'none';
+  } = {},
+): Promise<DossierRow> {
+  const updated = await dossiersRepo.update(trx, row.id, { ...o.set, status });
+  await dossiersRepo.addEvent(trx, {
+    dossierId: row.id,
+    kind: 'status',
+    status,
+    note: o.note ?? null,
+    actorKind: ctx.actor.kind,
+  });
+  await recordAudit(trx, ctx, {
+    action: `dossiers.${status}`,
+    subjectType: 'dossier',
+    subjectIds: [row.id],
+    agencyId: row.agency_id,
+    details: { code: updated.code, from: row.status, to: status },
+  });
+  const code = updated.code ?? '';
+  const notice = o.notice ?? 'status';
+  if (notice !== 'none') {
+    const seq = `${status}:${Date.now()}`;
+    await deps.notify.notify(
+      ctx,
+      notice === 'supplement'
+        ? {
+            recipient: { accountId: row.applicant_account_id },
+            template: 'supplement_requested',
+            params: { dossierCode: code, reason: (o.note ?? '').slice(0, 2000) || '—' },
+            channels: ['in_app'],
+            dedupeKey: `dossier:${row.id}:status:${seq}`,
+          }
+        : notice === 'result'
+          ? {
+              recipient: { accountId: row.applicant_account_id },
+              template: 'result_ready',
+              params: { dossierCode: code },
+              channels: ['in_app'],
+              dedupeKey: `dossier:${row.id}:status:${seq}`,
+            }
+          : {
+              recipient: { accountId: row.applicant_account_id },
+              template: 'dossier_status_changed',
+              params: { dossierCode: code, statusName: statusNames[status] },
+              channels: ['in_app'],
+              dedupeKey: `dossier:${row.id}:status:${seq}`,
+            },
+      trx,
+    );
+  }
+  return updated;
+}
