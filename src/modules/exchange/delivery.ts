@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { defineJob, enqueue, type JobDefinition } from '../../platform/jobs/index.ts';
 import type { ExchangeContext } from './deps.ts';
-import { exchangeRepo } from './repo.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { exchangeRepo, type DeliveryRow } from './repo.ts';
 
 const deliverPayload = z.object({ deliveryId: z.uuid() });
 export type DeliverJob = JobDefinition<typeof deliverPayload>;
@@ -16,39 +17,56 @@ export class NoRouteYet extends Error {
 }
 
 /**
+ * Makes a locked pending delivery `delivered` and records status 01 "arrived": a local one with
+ * its inbox number, one handed to a peer instance (federation) without.
+ */
+export async function markArrived(trx: Tx, d: DeliveryRow, inboxSeq: string | null): Promise<void> {
+  const now = new Date();
+  await exchangeRepo.updateDelivery(trx, d.id, {
+    state: 'delivered',
+    delivered_at: now,
+    inbox_seq: inboxSeq,
+    attempts: d.attempts + 1,
+    last_attempt_at: now,
+    current_status: d.current_status ?? '01',
+    status_at: d.status_at ?? now,
+  });
+  await exchangeRepo.insertEvent(trx, {
+    id: randomUUID(),
+    delivery_id: d.id,
+    code: '01',
+    description: null,
+    staff: null,
+    occurred_at: now,
+    source_packet_id: null,
+  });
+}
+
+/**
  * Delivery of accepted packets. A job per delivery, idempotent by delivery id: the row is locked,
  * a delivery already made is left alone, and a local one takes the next number of the
  * recipient's inbox and records status 01 "arrived" in the same transaction.
  */
-export function createDelivery(c: ExchangeContext) {
+export function createDelivery(
+  c: ExchangeContext,
+  peers?: { forward(deliveryId: string): Promise<'delivered' | 'already' | 'failed'> },
+) {
   const log = c.logger;
 
   async function deliver(deliveryId: string): Promise<'delivered' | 'already'> {
+    // Federation: a `peer:<id>` route is handed to the peer transport (federation/transport.ts),
+    // which throws to be retried with backoff while the peer is unreachable.
+    const routed = await exchangeRepo.delivery(c.db, deliveryId);
+    if (routed && routed.route !== 'local') {
+      if (!peers) throw new NoRouteYet(routed.route);
+      return (await peers.forward(deliveryId)) === 'delivered' ? 'delivered' : 'already';
+    }
     return c.db.transaction().execute(async (trx) => {
       const d = await exchangeRepo.delivery(trx, deliveryId, { lock: true });
       if (!d || d.state !== 'pending') return 'already';
       // Seam for federation: a peer route is handed to the peer transport (issue 3, item 8).
       if (d.route !== 'local') throw new NoRouteYet(d.route);
-      const seq = await exchangeRepo.nextInboxSeq(trx, d.recipient_agency_id);
-      const now = new Date();
-      await exchangeRepo.updateDelivery(trx, d.id, {
-        state: 'delivered',
-        delivered_at: now,
-        inbox_seq: seq,
-        attempts: d.attempts + 1,
-        last_attempt_at: now,
-        current_status: d.current_status ?? '01',
-        status_at: d.status_at ?? now,
-      });
-      await exchangeRepo.insertEvent(trx, {
-        id: randomUUID(),
-        delivery_id: d.id,
-        code: '01',
-        description: null,
-        staff: null,
-        occurred_at: now,
-        source_packet_id: null,
-      });
+      await markArrived(trx, d, await exchangeRepo.nextInboxSeq(trx, d.recipient_agency_id));
       return 'delivered';
     });
   }

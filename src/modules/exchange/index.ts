@@ -8,10 +8,13 @@ import type { HttpModule } from '../../platform/http/types.ts';
 import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { NavItem } from '../../platform/pages/layout.ts';
 import { createDelivery } from './delivery.ts';
+import { createFederation } from './federation/index.ts';
+import { createSender } from './send.ts';
 import { withDefaults, type ExchangeDeps } from './deps.ts';
 import { registerExchangeRoutes } from './routes.ts';
 import { createExchangeService, type ExchangeService } from './service.ts';
 import { createStats, type ExchangeStats } from './stats.ts';
+import type { PeerService } from './federation/index.ts';
 import { registerStatsPage, statsMessages } from './views/stats.ts';
 
 export * from './edxml/index.ts';
@@ -19,6 +22,7 @@ export { exchangeCliCommands, describePacket } from './cli.ts';
 export type { ExchangeDeps } from './deps.ts';
 export type { ExchangeService, PacketView, SendResult } from './service.ts';
 export type { ExchangeStats } from './stats.ts';
+export type { PeerService, PeerView } from './federation/index.ts';
 
 export interface ExchangeModule {
   service: ExchangeService & {
@@ -31,6 +35,8 @@ export interface ExchangeModule {
       ctx: RequestContext,
       q: { agencyId?: string | undefined; from: string; to: string },
     ): Promise<ExchangeStats>;
+    /** The federation peers registry (platform administrators). */
+    peers: PeerService;
   };
   http: HttpModule;
   nav: NavItem[];
@@ -40,16 +46,26 @@ export interface ExchangeModule {
 /** Builds the exchange module on the platform's database, directory, PKI and blob store. */
 export function createExchangeModule(deps: ExchangeDeps): ExchangeModule {
   const c = withDefaults(deps);
-  const delivery = createDelivery(c);
+  // Federation (issue 3, item 8): routes to peers, the signed peer protocol, the admin page.
+  const federation = createFederation(c);
+  const delivery = createDelivery(c, federation.transport);
   const service = createExchangeService(c, delivery.job);
+  const peerSender = createSender(c, delivery.job);
   const stats = createStats({ db: c.db, calendar: c.calendar });
   return {
-    service: { ...service, deliverNow: delivery.deliver, sweepStale: delivery.sweep, stats },
+    service: {
+      ...service,
+      deliverNow: delivery.deliver,
+      sweepStale: delivery.sweep,
+      stats,
+      peers: federation.peers,
+    },
     http: {
       name: 'exchange',
       async register(app) {
         await registerExchangeRoutes(app, service, { maxPacketBytes: c.maxPacketBytes, stats });
         registerStatsPage(app, stats);
+        await federation.register(app, (ctx, body, fromPeer) => peerSender.send(ctx, body, fromPeer));
         app.addHook('onReady', (done) => {
           delivery.startSweeper();
           done();

@@ -170,6 +170,9 @@ export const exchangeRepo = {
         SELECT id FROM exchange_deliveries
         WHERE state = 'pending'
           AND coalesce(last_attempt_at, created_at) < now() - make_interval(secs => ${staleMs / 1000})
+          -- federation: a delivery a peer refused for good is not retried
+          AND NOT EXISTS (SELECT 1 FROM exchange_peer_deliveries f
+                          WHERE f.delivery_id = exchange_deliveries.id AND f.failed_at IS NOT NULL)
         ORDER BY created_at
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)

@@ -170,6 +170,18 @@ export const recipientsSchema = z
           name: opt(500),
           addresseeName: opt(500),
           ...deliveryFields,
+          peer: z
+            .object({
+              peerId: z.uuid(),
+              attempts: z.number().int(),
+              lastError: opt(500),
+              failedAt: when,
+              failedReason: opt(500),
+            })
+            .nullable()
+            .describe(
+              'Federation: the hand-over to the peer instance hosting this recipient (route peer:<id>)',
+            ),
           timeline: z
             .array(
               z.object({

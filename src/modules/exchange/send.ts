@@ -8,12 +8,14 @@ import type { ExchangeContext } from './deps.ts';
 import type { DeliverJob } from './delivery.ts';
 import type { BlobRef } from '../../platform/blobs/index.ts';
 import type { EdxmlPacket } from './edxml/index.ts';
-import { SignatureInvalid, StatusNotAllowed } from './errors.ts';
+import { SenderMismatch, SignatureInvalid, StatusNotAllowed } from './errors.ts';
 import { stagePacket, type StagedPacket } from './intake.ts';
 import { createPlanner, type Effect, type PacketPlan, type RecipientPlan } from './plan.ts';
 import { exchangeRepo } from './repo.ts';
 import { decideStatus } from './statuses.ts';
 import { traceHeaderXml } from './trace.ts';
+import { federationRepo } from './federation/repo.ts';
+import { NotHostedHere } from './federation/errors.ts';
 
 /** The answer to a send: the packet's id, and whether it was a duplicate of one already accepted. */
 export interface SendResult {
@@ -25,8 +27,15 @@ export interface SendResult {
   recipients: { agencyId: string; addressedCodes: string[]; forwarded: boolean }[];
 }
 
-/** Where a new delivery goes: every agency is hosted here until federation adds peers. */
-const routeFor = (_agencyId: string): string => 'local';
+/**
+ * A packet handed over by a peer instance (federation, see federation/inbound.ts): only the
+ * recipients named by the peer's delivery are served, they must be hosted here, and the sender
+ * must be an agency the peer hosts.
+ */
+export interface FromPeer {
+  peerId: string;
+  recipientCodes: string[];
+}
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === '23505';
@@ -43,13 +52,18 @@ export function createSender(c: ExchangeContext, deliverJob: DeliverJob) {
     recipients: RecipientPlan[],
     addedBy: string | null,
   ) {
+    // Federation: recipients hosted on a peer instance get route `peer:<id>`, the others `local`.
+    const routes = await federationRepo.routesOf(
+      trx,
+      recipients.map((r) => r.agencyId),
+    );
     const rows = recipients.map((r) => ({
       id: randomUUID(),
       packet_id: packetId,
       recipient_agency_id: r.agencyId,
       addressee_agency_id: r.addresseeAgencyId,
       addressed_codes: r.codes.slice(0, 20),
-      route: routeFor(r.agencyId),
+      route: routes.get(r.agencyId) ?? 'local',
       added_by_packet_id: addedBy,
     }));
     await exchangeRepo.insertDeliveries(trx, rows);
@@ -277,17 +291,23 @@ export function createSender(c: ExchangeContext, deliverJob: DeliverJob) {
    * event are committed together ("acknowledged" means durable). The same packet sent again
    * answers the first one's id with `duplicate: true`.
    */
-  async function send(ctx: RequestContext, source: Readable | Buffer): Promise<SendResult> {
+  async function send(
+    ctx: RequestContext,
+    source: Readable | Buffer,
+    fromPeer?: FromPeer,
+  ): Promise<SendResult> {
     const staged = await stagePacket(c.blobs, source, {
       maxBytes: c.maxPacketBytes,
       ...(c.maxAttachmentBytes ? { maxAttachmentBytes: c.maxAttachmentBytes } : {}),
     });
     const { packet } = staged;
     try {
-      const plan = await planner.plan(ctx, packet);
+      const planned = await planner.plan(ctx, packet);
+      const plan = fromPeer ? await peerPlan(planned, fromPeer) : planned;
       const existing = await exchangeRepo.findByDedupe(c.db, plan.sender.id, plan.dedupeKey);
       if (existing) {
         await staged.discard();
+        if (fromPeer) await addMissingDeliveries(existing.id, plan.recipients);
         return result(plan, packet, existing.id, true, existing.signature);
       }
       let signature: {
@@ -318,6 +338,41 @@ export function createSender(c: ExchangeContext, deliverJob: DeliverJob) {
       await staged.discard();
       throw error;
     }
+  }
+
+  /** Federation: a peer's packet serves only the recipients of its delivery, hosted here. */
+  async function peerPlan(plan: PacketPlan, from: FromPeer): Promise<PacketPlan> {
+    if ((await federationRepo.hostOf(c.db, plan.sender.id)) !== from.peerId)
+      throw SenderMismatch({ code: plan.senderCode });
+    const recipients = plan.recipients.filter((r) =>
+      r.codes.some((code) => from.recipientCodes.includes(code)),
+    );
+    const routes = await federationRepo.routesOf(
+      c.db,
+      recipients.map((r) => r.agencyId),
+    );
+    if (recipients.length === 0 || routes.size > 0) throw NotHostedHere();
+    return { ...plan, recipients };
+  }
+
+  /** Federation: the same document handed over again for another recipient hosted here. */
+  async function addMissingDeliveries(packetId: string, recipients: RecipientPlan[]) {
+    await c.db
+      .transaction()
+      .execute(async (trx) => {
+        const had = new Set(
+          (await exchangeRepo.deliveriesOf(trx, [packetId])).map((d) => d.recipient_agency_id),
+        );
+        await newDeliveries(
+          trx,
+          packetId,
+          recipients.filter((r) => !had.has(r.agencyId)),
+          null,
+        );
+      })
+      .catch((error: unknown) => {
+        if (!isUniqueViolation(error)) throw error; // raced with the same hand-over: already there
+      });
   }
 
   return { send };

@@ -9,6 +9,7 @@ import { canReadFor, exchangeAgencyOf } from './policies.ts';
 import { exchangeRepo, type DeliveryRow, type PacketRow, type StatusEventRow } from './repo.ts';
 import { createSender, type SendResult } from './send.ts';
 import { deliveredStream } from './trace.ts';
+import { federationRepo } from './federation/repo.ts';
 
 export type { SendResult } from './send.ts';
 
@@ -290,8 +291,14 @@ export function createExchangeService(c: ExchangeContext, deliverJob: DeliverJob
         db,
         deliveries.map((d) => d.id),
       );
+      // Federation: how the hand-over to a peer instance went (attempts, a permanent refusal).
+      const handOvers = await federationRepo.peerDeliveries(
+        db,
+        deliveries.map((d) => d.id),
+      );
       const recipients = [];
       for (const d of deliveries) {
+        const h = handOvers.find((x) => x.delivery_id === d.id);
         const agency = await c.directory.getAgency(d.recipient_agency_id);
         const addressee =
           d.addressee_agency_id === d.recipient_agency_id
@@ -302,6 +309,15 @@ export function createExchangeService(c: ExchangeContext, deliverJob: DeliverJob
           name: agency?.name ?? null,
           addresseeName: addressee?.name ?? null,
           ...deliveryView(d),
+          peer: h
+            ? {
+                peerId: h.peer_id,
+                attempts: h.attempts,
+                lastError: h.last_error,
+                failedAt: iso(h.failed_at),
+                failedReason: h.failed_reason,
+              }
+            : null,
           timeline: events.filter((e) => e.delivery_id === d.id).map(eventView),
         });
       }
