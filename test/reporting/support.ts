@@ -12,6 +12,12 @@ import {
   type DirectoryModule,
 } from '../../src/modules/directory/index.ts';
 import { createPkiModule, type PkiModule } from '../../src/modules/pki/index.ts';
+import {
+  createNotifyModule,
+  createNotifyTransports,
+  notifyConfigFromEnv,
+  type NotifyModule,
+} from '../../src/modules/notify/index.ts';
 import { createReportingModule, type ReportingModule } from '../../src/modules/reporting/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -19,6 +25,7 @@ export interface Bench {
   db: TestDatabase;
   directory: DirectoryModule;
   pki: PkiModule;
+  notify: NotifyModule;
   reporting: ReportingModule;
   clock: { now: Date };
   close(): Promise<void>;
@@ -37,14 +44,26 @@ export async function startBench(): Promise<Bench> {
   const directory = createDirectoryModule({ db: db.database.db, logger });
   const pki = createPkiModule({ db: db.database.db, logger, config });
   const clock = { now: new Date('2025-12-10T03:00:00Z') };
+  const notify = createNotifyModule({
+    db: db.database.db,
+    logger,
+    config,
+    transports: createNotifyTransports({
+      db: db.database.db,
+      logger,
+      config: notifyConfigFromEnv({}, 'test'),
+      env: 'test',
+    }),
+  });
   const reporting = createReportingModule({
     db: db.database.db,
     logger,
     directory: directory.service,
     pki: pki.service,
+    notify: notify.service,
     now: () => clock.now,
   });
-  return { db, directory, pki, reporting, clock, close: () => db.drop() };
+  return { db, directory, pki, notify, reporting, clock, close: () => db.drop() };
 }
 
 let n = randomInt(100, 900);

@@ -4,6 +4,7 @@ import type { WorkCalendar } from '../../platform/calendar/index.ts';
 import { localDay, isoDateOfDay } from '../../platform/calendar/index.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/database.ts';
+import type { NotifyService } from '../notify/index.ts';
 import type { ReportingDirectory } from './hierarchy.ts';
 
 /** The part of the pki service reporting uses: sign bytes as an agency (XML-DSig), verify them. */
@@ -19,6 +20,8 @@ export interface ReportingDeps {
   /** Null when the instance runs without pki: submissions then record their hash only. */
   pki: ReportingSigner | null;
   calendar: WorkCalendar;
+  /** Reminders go through notify; null when the instance runs without it (no reminders). */
+  notify: NotifyService | null;
   /** The clock (tests pass a fixed one). */
   now: () => Date;
 }

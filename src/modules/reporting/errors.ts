@@ -65,3 +65,7 @@ export const ExcelMismatch = defineError('REPORTING_EXCEL_MISMATCH', 409, {
   vi: 'Biểu mẫu thuộc phiên bản chế độ báo cáo, kỳ hoặc đơn vị khác; hãy tải biểu mẫu mới.',
   en: 'The template belongs to another regime version, period or unit; download a fresh one.',
 });
+export const NoContact = defineError('REPORTING_NO_CONTACT', 409, {
+  vi: 'Đơn vị chưa có địa chỉ nhận nhắc nhở (thư điện tử hoặc tài khoản đầu mối báo cáo).',
+  en: 'The unit has no address for reminders (email or reporting contact account).',
+});

@@ -9,6 +9,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { HttpModule } from '../../platform/http/types.ts';
 import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { NavItem } from '../../platform/pages/layout.ts';
+import type { NotifyService } from '../notify/index.ts';
 import type { ReportingSigner } from './deps.ts';
 import type { ReportingDirectory } from './hierarchy.ts';
 import { createReportingJobs } from './jobs.ts';
@@ -17,6 +18,8 @@ import { seedReporting } from './seed.ts';
 import { createReportingService, type ReportingService } from './service.ts';
 import { registerAdminPages } from './views/admin.ts';
 import { registerExcelRoutes } from './views/excel-pages.ts';
+import { registerDashboardPages } from './views/dashboard.ts';
+import { registerLatePages, registerRestatedPage } from './views/late.ts';
 import { reportingMessages } from './views/messages.ts';
 import { registerReportPages } from './views/pages.ts';
 
@@ -64,6 +67,8 @@ export function createReportingModule(deps: {
   directory: ReportingDirectory;
   pki: ReportingSigner | null;
   calendar?: WorkCalendar;
+  /** Reminders before and after deadlines; without it no reminder is sent. */
+  notify?: NotifyService;
   now?: () => Date;
 }): ReportingModule {
   const now = deps.now ?? (() => new Date());
@@ -73,9 +78,16 @@ export function createReportingModule(deps: {
     directory: deps.directory,
     pki: deps.pki,
     calendar: deps.calendar ?? createWorkCalendar(),
+    notify: deps.notify ?? null,
     now,
   });
-  const jobs = createReportingJobs({ db: deps.db, logger: deps.logger, regimes: service.regimes, now });
+  const jobs = createReportingJobs({
+    db: deps.db,
+    logger: deps.logger,
+    regimes: service.regimes,
+    reminders: service.reminders,
+    now,
+  });
   return {
     service,
     http: {
@@ -83,6 +95,9 @@ export function createReportingModule(deps: {
       async register(app) {
         registerReportingRoutes(app, service);
         await registerExcelRoutes(app, service);
+        registerDashboardPages(app, service);
+        registerLatePages(app, service);
+        registerRestatedPage(app, service);
         registerReportPages(app, service, deps.directory);
         registerAdminPages(app, service);
       },

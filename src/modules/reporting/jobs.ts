@@ -10,13 +10,16 @@ import type { Db } from '../../platform/db/database.ts';
 import { defineJob, enqueue, type JobDefinition } from '../../platform/jobs/index.ts';
 import type { Logger } from 'pino';
 import type { RegimeService } from './service-regimes.ts';
+import type { ReminderService } from './service-reminders.ts';
 
 const JOB = 'reporting.open-periods';
+const REMIND = 'reporting.remind';
 
 export function createReportingJobs(deps: {
   db: Db;
   logger: Logger;
   regimes: RegimeService;
+  reminders: ReminderService;
   now: () => Date;
 }) {
   const openPeriods: JobDefinition = defineJob({
@@ -28,9 +31,24 @@ export function createReportingJobs(deps: {
       await schedule(new Date(deps.now().getTime() + 24 * 3_600_000));
     },
   });
-  /** Enqueues the job at `at` (replacing a pending one). */
+  /** Daily: reminders before the deadline and to late units (deduplicated per unit, period and kind). */
+  const remind: JobDefinition = defineJob({
+    name: REMIND,
+    payload: z.object({}),
+    async handle() {
+      await deps.reminders.run(systemContext(REMIND));
+      await enqueue(
+        deps.db,
+        remind,
+        {},
+        { jobKey: REMIND, runAt: new Date(deps.now().getTime() + 24 * 3_600_000) },
+      );
+    },
+  });
+  /** Enqueues both daily jobs at `at` (replacing pending ones). */
   async function schedule(at: Date) {
     await enqueue(deps.db, openPeriods, {}, { jobKey: JOB, runAt: at });
+    await enqueue(deps.db, remind, {}, { jobKey: REMIND, runAt: at });
   }
-  return { jobs: [openPeriods], schedule, openPeriods };
+  return { jobs: [openPeriods, remind], schedule, openPeriods, remind };
 }

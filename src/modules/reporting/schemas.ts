@@ -61,6 +61,13 @@ export const regimeDefinitionSchema = z.object({
   cutoffStartDay: z.number().int().min(1).max(28).default(15).describe('15 = Decree 09 window 15 → 14'),
   deadlineDays: z.number().int().min(0).max(60).default(2).describe('Working days after the cut-off end'),
   lockDays: z.number().int().min(0).max(365).default(10).describe('Working days after the deadline'),
+  reminderDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(30)
+    .default(2)
+    .describe('Remind units that have not submitted this many working days before the deadline'),
   instructions: z.string().max(20_000).default(''),
   validFrom: isoDate.default('2025-01-01'),
   indicators: z.array(indicatorSchema).min(1).max(500),

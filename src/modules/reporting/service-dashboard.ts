@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit/index.ts';
 import { actorAgencyId, type RequestContext } from '../../platform/context.ts';
-import type { ReportingDeps } from './deps.ts';
+import { todayOf, type ReportingDeps } from './deps.ts';
 import { PeriodNotFound, SubmissionNotFound } from './errors.ts';
 import { canDefineRegime, canReadUnit } from './policies.ts';
 import { aggregatesOf, completenessOf, rebuildPeriod, type AggregateRow } from './repo-aggregates.ts';
@@ -114,6 +114,90 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
         ancestors: ancestors.slice(1),
         names,
       };
+    },
+
+    /**
+     * A unit's values over the regime's latest periods (oldest first), for the trend chart; periods
+     * in which the unit is not in the hierarchy, or is not readable by the actor, are left out.
+     */
+    async trend(ctx: RequestContext, input: { regime: string; unit: string; periods?: number }) {
+      const regime = await regimes.regimeOrThrow(input.regime);
+      const periods = await repo.periodsOf(db, regime.id, Math.min(input.periods ?? 6, 24));
+      const out: { key: string; values: Map<string, number | null>; submitted: number; expected: number }[] =
+        [];
+      for (const period of periods.reverse()) {
+        const ancestors = await ancestorsOfNode(period.id, input.unit);
+        if (ancestors.length === 0 || !canReadUnit(ctx.actor, ancestors)) continue;
+        const version = (await repo.findVersion(db, period.version_id))!;
+        const indicators = repo.toDefinition(version, await repo.indicatorsOf(db, version.id)).indicators;
+        const [s] = await summaries(period.id, version.id, [input.unit], indicators);
+        out.push({
+          key: period.key,
+          values: new Map(s!.values.map((v) => [v.code, v.value])),
+          submitted: s!.submitted,
+          expected: s!.expected,
+        });
+      }
+      return out;
+    },
+
+    /**
+     * Completeness and timeliness by level below a unit (0 = the unit itself, 1 = its direct
+     * children, 2 = theirs …) and, for each unit still expected, whether it is late or missing.
+     */
+    async levels(ctx: RequestContext, input: { regime: string; period: string; unit: string }) {
+      const regime = await regimes.regimeOrThrow(input.regime);
+      const period = await regimes.openPeriod(ctx, regime.id, input.period);
+      const ancestors = await ancestorsOfNode(period.id, input.unit);
+      if (ancestors.length === 0 || !canReadUnit(ctx.actor, ancestors)) throw SubmissionNotFound();
+      const r = await sql<{
+        depth: number;
+        expected: number;
+        submitted: number;
+        on_time: number;
+        late: number;
+      }>`
+        SELECT c.depth, count(*)::int AS expected, count(*) FILTER (WHERE u.submitted)::int AS submitted,
+          count(*) FILTER (WHERE u.submitted AND NOT u.late)::int AS on_time,
+          count(*) FILTER (WHERE u.submitted AND u.late)::int AS late
+        FROM reporting_closure c
+        JOIN reporting_period_units u ON u.period_id = c.period_id AND u.agency_id = c.unit_id
+        WHERE c.period_id = ${period.id} AND c.ancestor_id = ${input.unit}
+        GROUP BY c.depth ORDER BY c.depth`.execute(db);
+      return r.rows.map((x) => ({
+        depth: x.depth,
+        expected: x.expected,
+        submitted: x.submitted,
+        onTime: x.on_time,
+        late: x.late,
+      }));
+    },
+
+    /**
+     * Units under `unit` (itself included) that have not submitted, or submitted late, in the
+     * period — the list the recipient reminds from. Readable by the unit and its ancestors.
+     */
+    async lateUnits(ctx: RequestContext, input: { regime: string; period: string; unit: string }) {
+      const regime = await regimes.regimeOrThrow(input.regime);
+      const period = await regimes.openPeriod(ctx, regime.id, input.period);
+      const ancestors = await ancestorsOfNode(period.id, input.unit);
+      if (ancestors.length === 0 || !canReadUnit(ctx.actor, ancestors)) throw SubmissionNotFound();
+      const rows = await sql<{ agency_id: string; submitted: boolean; late: boolean }>`
+        SELECT u.agency_id, u.submitted, u.late FROM reporting_closure c
+        JOIN reporting_period_units u ON u.period_id = c.period_id AND u.agency_id = c.unit_id
+        WHERE c.period_id = ${period.id} AND c.ancestor_id = ${input.unit} AND (NOT u.submitted OR u.late)
+        ORDER BY u.submitted, u.agency_id LIMIT 5000`.execute(db);
+      const units = [];
+      for (const x of rows.rows) {
+        const a = await deps.directory.getAgency(x.agency_id);
+        units.push({
+          unitId: x.agency_id,
+          name: a?.name ?? x.agency_id,
+          submitted: x.submitted,
+          late: x.late,
+        });
+      }
+      return { regime, period, overdue: todayOf(deps) > period.due_on, units };
     },
 
     /** Rebuilds a period's aggregates and counts from the submissions (recipient or platform administrators). */

@@ -3,6 +3,8 @@ import type { ReportingDeps } from './deps.ts';
 import { createDashboardService } from './service-dashboard.ts';
 import { createGenerator } from './generate.ts';
 import { createExcelService } from './service-excel.ts';
+import { createReminderService } from './service-reminders.ts';
+import { createRestatedService } from './service-restated.ts';
 import { createRegimeService } from './service-regimes.ts';
 import { createSubmissionService } from './service-submissions.ts';
 
@@ -13,6 +15,8 @@ export function createReportingService(deps: ReportingDeps) {
   const dashboard = createDashboardService(deps, regimes);
   const generator = createGenerator(deps, regimes);
   const excel = createExcelService(deps, submissions);
-  return { regimes, submissions, dashboard, excel, generator };
+  const reminders = createReminderService(deps, regimes);
+  const restated = createRestatedService(deps, regimes);
+  return { regimes, submissions, dashboard, excel, reminders, restated, generator };
 }
 export type ReportingService = ReturnType<typeof createReportingService>;

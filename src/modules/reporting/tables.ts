@@ -19,6 +19,7 @@ export type ReportingTables = {
     cutoff_start_day: number;
     deadline_days: number;
     lock_days: number;
+    reminder_days: Generated<number>;
     instructions: string;
     rules: unknown;
     valid_from: string;
@@ -109,6 +110,12 @@ export type ReportingTables = {
     wden: string;
     min: string | null;
     max: string | null;
+  };
+  reporting_contacts: {
+    agency_id: string;
+    email: string | null;
+    account_id: string | null;
+    updated_at: Generated<Date>;
   };
   reporting_completeness: {
     period_id: string;

@@ -9,7 +9,6 @@ import {
   errorSummary,
   form,
   input,
-  linkButton,
   notice,
   select,
   summaryList,
@@ -42,7 +41,7 @@ export function statusTag(s: Submission | null, l: Locale) {
   return html`${tag(m.t(`st_${s.status}`, l), tone[s.status])} ${s.late ? tag(m.t('late', l), 'yellow') : ''}`;
 }
 
-function display(v: number | string | null | undefined, l: Locale): string {
+export function display(v: number | string | null | undefined, l: Locale): string {
   if (v === null || v === undefined) return '—';
   return typeof v === 'number' ? formatNumber(Math.round(v * 100) / 100, l) : v;
 }
@@ -70,7 +69,7 @@ export function registerReportPages(
   service: ReportingService,
   directory: ReportingDirectory,
 ): void {
-  const { submissions, dashboard } = service;
+  const { submissions } = service;
   const nameOf = async (id: string) => (await directory.getAgency(id))?.name ?? id;
 
   app.get('/reports', { schema: { hide: true, querystring: z.object({}) } }, async (request, reply) => {
@@ -303,62 +302,6 @@ export function registerReportPages(
       if (decision === 'approve') await submissions.approve(request.ctx, request.params.id, comment);
       else await submissions.returnForCorrection(request.ctx, request.params.id, comment);
       return reply.redirect(`/reports/submissions/${request.params.id}`, 303);
-    },
-  );
-
-  app.get(
-    '/reports/dashboard',
-    {
-      schema: {
-        hide: true,
-        querystring: z.object({
-          regime: z.string().max(64),
-          period: z.string().max(20),
-          unit: z.uuid().optional(),
-        }),
-      },
-    },
-    async (request, reply) => {
-      const l = request.locale;
-      const s = await dashboard.summary(request.ctx, request.query);
-      const link = (unit: string) =>
-        `/reports/dashboard?regime=${encodeURIComponent(s.regime.code)}&period=${s.period.key}&unit=${unit}`;
-      const inds = s.definition.indicators.filter((i) => i.aggregation !== 'none');
-      const rate = (sub: number, exp: number) =>
-        exp === 0 ? '—' : `${formatNumber(Math.round((sub / exp) * 1000) / 10, l)} %`;
-      const title = `${s.regime.title} — ${periodLabel(s.period.key, l)}`;
-      const parent = s.ancestors[0];
-      const body = html`<h1>${title}</h1>
-        <h2>${s.names.get(s.unit.unitId) ?? ''}</h2>
-        ${parent ? html`<p><a href="${link(parent)}">↑ ${m.t('up', l)}: ${s.names.get(parent) ?? ''}</a></p>` : ''}
-        <p>
-          ${m.t('completeness', l, { submitted: s.unit.submitted, expected: s.unit.expected, rate: rate(s.unit.submitted, s.unit.expected) })}
-          · ${m.t('timeliness', l, { onTime: s.unit.onTime, late: s.unit.late, approved: s.unit.approved })}
-        </p>
-        ${table({
-          caption: m.t('dashboard', l),
-          headers: [m.t('indicator', l), m.t('unitOfMeasure', l), m.t('value', l)],
-          rows: inds.map((ind) => [
-            ind.name,
-            ind.unit,
-            display(s.unit.values.find((v) => v.code === ind.code)?.value, l),
-          ]),
-          empty: '—',
-        })}
-        <h2>${m.t('children', l)}</h2>
-        ${table({
-          caption: m.t('children', l),
-          headers: [m.t('unit', l), m.t('submittedCol', l), m.t('lateCol', l), ...inds.map((i) => i.name)],
-          rows: s.children.map((c) => [
-            html`<a href="${link(c.unitId)}">${s.names.get(c.unitId) ?? c.unitId}</a>`,
-            `${c.submitted}/${c.expected}`,
-            c.late > 0 ? tag(String(c.late), 'yellow') : '0',
-            ...inds.map((ind) => display(c.values.find((v) => v.code === ind.code)?.value, l)),
-          ]),
-          empty: '—',
-        })}
-        <p>${linkButton(m.t('nav', l), '/reports')}</p>`;
-      return renderPage(request, reply, { title, body });
     },
   );
 }
