@@ -1,4 +1,5 @@
 import { exchangeCliCommands } from '../modules/exchange/index.ts';
+import { reportingCliCommands } from '../modules/reporting/index.ts';
 
 /**
  * Commands contributed by modules (e.g. `edxml inspect`), merged into the CLI's table.
@@ -13,4 +14,5 @@ export interface ModuleCommand {
 
 export const cliCommands: Record<string, ModuleCommand> = {
   ...exchangeCliCommands,
+  ...reportingCliCommands,
 };

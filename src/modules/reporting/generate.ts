@@ -18,6 +18,7 @@ import * as repo from './repo.ts';
 import type { Indicator, Rule } from './schemas.ts';
 import type { RegimeService } from './service-regimes.ts';
 import { canonicalContent } from './signing.ts';
+import { checkValues } from './validation.ts';
 import { rep } from './tables.ts';
 
 /** The number of commune-level units after 01/07/2025 (reform-2025.md §1). */
@@ -173,6 +174,12 @@ export function createGenerator(deps: ReportingDeps, regimes: RegimeService) {
           def.rules,
           `${regime.code}:${period.key}:${agency_id}`,
         );
+        // The same checks as a person's submission: a unit whose values cannot satisfy them is skipped.
+        if (
+          checkValues(def.indicators, def.rules, Object.fromEntries(values), { complete: true }).errors
+            .length > 0
+        )
+          continue;
         const id = randomUUID();
         const canonical = canonicalContent({
           regime: regime.code,
