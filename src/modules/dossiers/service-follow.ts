@@ -110,6 +110,12 @@ export function createFollowing(deps: DossiersDeps) {
       };
     },
 
+    /** Payments of the dossier's fees, for its applicant and handling officers. */
+    async paymentsOf(ctx: RequestContext, id: string): Promise<PaymentView[]> {
+      await readable(db, ctx, id);
+      return deps.payments ? deps.payments.paymentsOf(ctx, id) : [];
+    },
+
     /** The receipt (form 01) of a submitted dossier. */
     async receipt(ctx: RequestContext, id: string): Promise<{ pdf: Buffer; code: string }> {
       const row = await readable(db, ctx, id);

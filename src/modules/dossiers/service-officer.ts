@@ -19,6 +19,11 @@ export function createOfficerActions(deps: DossiersDeps) {
       return (await dossiersRepo.ofAgency(db, ctx.actor.agencyId, 200)).map(toView);
     },
 
+    /** A dossier of the officer's agency (404 for anyone else, citizens included). */
+    async officerView(ctx: RequestContext, id: string): Promise<DossierView> {
+      return toView(await handledDossier(db, ctx, id));
+    },
+
     /** Tiếp nhận: the dossier is complete and accepted (TrangThaiHoSo 2). */
     async receive(ctx: RequestContext, id: string): Promise<DossierView> {
       return db.transaction().execute(async (trx) => {

@@ -1,5 +1,6 @@
 // The dossiers service: filing, following and the minimal officer actions, on one set of deps.
 import type { DossiersDeps } from './deps.ts';
+import { ProcedureNotAvailable } from './errors.ts';
 import { createFiling } from './service-filing.ts';
 import { createFollowing } from './service-follow.ts';
 import { createOfficerActions } from './service-officer.ts';
@@ -10,6 +11,12 @@ export function createDossierService(deps: DossiersDeps) {
     ...createFiling(deps),
     ...createFollowing(deps),
     ...createOfficerActions(deps),
+    /** A procedure version a dossier was filed under (published or superseded). */
+    async versionOf(versionId: string) {
+      const v = await deps.services.getVersion(versionId);
+      if (!v) throw ProcedureNotAvailable();
+      return v;
+    },
     /** Limits pages and APIs show to citizens. */
     limits: { maxFileBytes: deps.maxFileBytes },
     paymentsEnabled: deps.payments?.enabled === true,

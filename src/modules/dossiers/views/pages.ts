@@ -1,5 +1,14 @@
 import type { App } from '../../../platform/http/types.ts';
 import type { DossierService } from '../service.ts';
+import { registerFilingPages } from './filing.ts';
+import { registerFollowPages } from './follow.ts';
+import { registerOneStopPages } from './one-stop.ts';
+import { registerPublicPages } from './public.ts';
 
-/** The citizen's and the officer's pages. */
-export async function registerDossierPages(_app: App, _service: DossierService): Promise<void> {}
+/** The citizen's, the public's and the one-stop officer's pages. */
+export async function registerDossierPages(app: App, service: DossierService): Promise<void> {
+  await registerFilingPages(app, service);
+  await registerFollowPages(app, service);
+  await registerOneStopPages(app, service);
+  registerPublicPages(app, service);
+}
