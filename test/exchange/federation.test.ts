@@ -289,8 +289,12 @@ describe('federation of two instances', () => {
     n1 = await boot(n1);
     n2 = await boot(n2);
     await until('B receives after the restart', () => inboxItem(n2, tokenB, doc.documentId), 40_000);
-    const r = await recipients(n1, tokenA, packetId);
-    assert.equal(r[0]?.state, 'delivered');
+    // Node 2 answered after its commit; node 1 records the hand-over as soon as it reads the answer.
+    const done = await until('delivered on node 1', async () => {
+      const r = await recipients(n1, tokenA, packetId);
+      return r[0]?.state === 'delivered' ? r[0] : null;
+    });
+    assert.equal(done.status, '01');
   });
 
   it('a peer refusal that can never succeed marks the delivery failed, with the reason, for the sender', async () => {

@@ -15,6 +15,8 @@ import { registerExchangeRoutes } from './routes.ts';
 import { createExchangeService, type ExchangeService } from './service.ts';
 import { createStats, type ExchangeStats } from './stats.ts';
 import type { PeerService } from './federation/index.ts';
+import { peersMessages } from './federation/views/peers.ts';
+import { isPlatformAdmin } from '../../platform/context.ts';
 import { registerStatsPage, statsMessages } from './views/stats.ts';
 
 export * from './edxml/index.ts';
@@ -77,6 +79,11 @@ export function createExchangeModule(deps: ExchangeDeps): ExchangeModule {
       },
     },
     nav: [
+      {
+        href: '/admin/exchange/peers',
+        label: peersMessages.text('nav'),
+        visible: (actor) => isPlatformAdmin(actor),
+      },
       {
         href: '/exchange/stats',
         label: statsMessages.text('nav'),

@@ -169,7 +169,9 @@ export const exchangeRepo = {
       WHERE id IN (
         SELECT id FROM exchange_deliveries
         WHERE state = 'pending'
-          AND coalesce(last_attempt_at, created_at) < now() - make_interval(secs => ${staleMs / 1000})
+          -- federation: a peer that stays down is tried again less and less often (at most hourly)
+          AND coalesce(last_attempt_at, created_at) < now() - make_interval(secs => ${staleMs / 1000}
+                * CASE WHEN route = 'local' THEN 1 ELSE least(power(2, attempts), 60) END)
           -- federation: a delivery a peer refused for good is not retried
           AND NOT EXISTS (SELECT 1 FROM exchange_peer_deliveries f
                           WHERE f.delivery_id = exchange_deliveries.id AND f.failed_at IS NOT NULL)

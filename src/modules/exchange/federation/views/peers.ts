@@ -10,6 +10,7 @@ import { peerCreateBody } from '../schemas.ts';
 import type { PeerService } from '../service.ts';
 
 export const peersMessages = defineMessages('exchange.peers', {
+  nav: { vi: 'Nút liên thông', en: 'Federation peers' },
   title: { vi: 'Các nút liên thông (trục tỉnh, trục quốc gia)', en: 'Peer instances (federation)' },
   thisNode: { vi: 'Nút này', en: 'This node' },
   nodeId: { vi: 'Mã nút (OrganId trong TraceHeader)', en: 'Node id (TraceHeader OrganId)' },
