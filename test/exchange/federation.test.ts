@@ -274,6 +274,32 @@ describe('federation of two instances', () => {
     });
   });
 
+  it('a recall (13) from A reaches B on node 2; B accepts it (15) and A sees the recall accepted', async () => {
+    const doc = edoc(a.code, [b2.code]);
+    const packetId = await send(n1, tokenA, doc.xml);
+    const item = await until('B receives', () => inboxItem(n2, tokenB, doc.documentId));
+    const target = { documentId: doc.documentId, senderCode: a.code, number: doc.number };
+    await send(n1, tokenA, statusXml(a.code, '13', target));
+    await until('recall requested on node 2', async () => {
+      const r = await api<PacketBody & { delivery: { recallState: string | null } | null }>(
+        n2.baseUrl,
+        'GET',
+        `/api/v1/exchange/packets/${item.packetId}`,
+        { token: tokenB },
+      );
+      return r.body.delivery?.recallState === 'requested';
+    });
+    await send(n2, tokenB, statusXml(b2.code, '15', target));
+    const seen = await until('15 on node 1', async () => {
+      const r = await recipients(n1, tokenA, packetId);
+      return r[0]?.timeline.some((e) => e.code === '15') ? r[0] : null;
+    });
+    assert.deepEqual(
+      seen.timeline.map((e) => e.code),
+      ['01', '13', '15'],
+    );
+  });
+
   it('node 2 down at send time: the delivery retries and completes once node 2 is back (node 1 restarted too)', async () => {
     await n2.close();
     const doc = edoc(a.code, [b2.code]);
