@@ -57,9 +57,16 @@ function parseDefinition(input: unknown) {
 export function createRegimeService(deps: ReportingDeps) {
   const { db } = deps;
 
+  // Regime rows never change once created (code and recipient are fixed; versions carry the
+  // rest), so the submit path reads them from memory after the first time.
+  const regimeCache = new Map<string, RegimeRow>();
   async function regimeOrThrow(idOrCode: string): Promise<RegimeRow> {
+    const hit = regimeCache.get(idOrCode);
+    if (hit) return hit;
     const regime = await repo.findRegime(db, idOrCode);
     if (!regime) throw RegimeNotFound();
+    if (regimeCache.size > 1000) regimeCache.clear();
+    regimeCache.set(regime.id, regime).set(regime.code, regime);
     return regime;
   }
 

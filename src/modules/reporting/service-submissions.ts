@@ -27,10 +27,10 @@ import {
   type IndicatorDelta,
 } from './repo-aggregates.ts';
 import * as repo from './repo.ts';
-import type { Indicator, Submission, Values } from './schemas.ts';
+import type { Indicator, RegimeDefinition, Submission, Values } from './schemas.ts';
 import type { RegimeService } from './service-regimes.ts';
 import { canonicalContent, signContent, verifyContent } from './signing.ts';
-import { rep, type PeriodRow, type RepTx, type SubmissionRow } from './tables.ts';
+import { rep, type PeriodRow, type RepTx, type SubmissionRow, type VersionRow } from './tables.ts';
 import { checkValues } from './validation.ts';
 
 type ValueMap = Map<string, number | string>;
@@ -153,12 +153,26 @@ export interface SaveInput {
 export function createSubmissionService(deps: ReportingDeps, regimes: RegimeService) {
   const { db } = deps;
 
+  // A period's version is published, hence immutable: its definition is read once per process.
+  const definitions = new Map<string, { version: VersionRow; def: RegimeDefinition }>();
+  async function definitionOfVersion(versionId: string) {
+    let hit = definitions.get(versionId);
+    if (!hit) {
+      const version = (await repo.findVersion(db, versionId))!;
+      hit = { version, def: repo.toDefinition(version, await repo.indicatorsOf(db, versionId)) };
+      if (version.status !== 'draft') {
+        if (definitions.size > 200) definitions.clear();
+        definitions.set(versionId, hit);
+      }
+    }
+    return hit;
+  }
+
   async function context(ctx: RequestContext, regimeRef: string, key: string) {
     const regime = await regimes.regimeOrThrow(regimeRef);
     const period = await regimes.openPeriod(ctx, regime.id, key);
-    const version = await repo.findVersion(db, period.version_id);
-    const def = repo.toDefinition(version!, await repo.indicatorsOf(db, period.version_id));
-    return { regime, period, version: version!, def };
+    const { version, def } = await definitionOfVersion(period.version_id);
+    return { regime, period, version, def };
   }
 
   /** Ancestors (nearest first) of an expected unit, and how many approval levels it has. */
@@ -492,10 +506,7 @@ export function createSubmissionService(deps: ReportingDeps, regimes: RegimeServ
     const nextAgency = chain.ids[s.approval_level + 1];
     if (s.status !== 'submitted' || !nextAgency || s.approval_level >= chain.levels) throw NotYourLevel();
     if (!canDecideFor(ctx.actor, nextAgency)) throw NotYourLevel();
-    const indicators = repo.toDefinition(
-      (await repo.findVersion(db, period.version_id))!,
-      await repo.indicatorsOf(db, period.version_id),
-    ).indicators;
+    const indicators = (await definitionOfVersion(period.version_id)).def.indicators;
     await db.transaction().execute(async (t) => {
       const trx = t as unknown as RepTx;
       await carry(trx, period, s.agency_id, indicators, async () => {
