@@ -195,8 +195,10 @@ export async function aggregatesOf(
     FROM reporting_submissions s
     JOIN reporting_values v ON v.submission_id = s.id AND v.num IS NOT NULL
     JOIN reporting_indicators i ON i.version_id = ${versionId} AND i.code = v.code AND i.aggregation <> 'none'
-    LEFT JOIN reporting_values w ON i.aggregation = 'weighted_average'
-      AND w.submission_id = s.id AND w.code = i.weight_code AND w.num IS NOT NULL
+    -- LATERAL: one index lookup per weighted value, never a scan of the period's values.
+    LEFT JOIN LATERAL (SELECT w.num FROM reporting_values w
+      WHERE i.aggregation = 'weighted_average' AND w.submission_id = s.id AND w.code = i.weight_code
+        AND w.num IS NOT NULL) w ON true
     WHERE s.period_id = ${periodId} AND s.agency_id = ANY(${unitIds}::uuid[]) AND ${COUNTED}
       AND NOT EXISTS (SELECT 1 FROM reporting_closure x
         WHERE x.period_id = s.period_id AND x.ancestor_id = s.agency_id AND x.depth >= 1)`.execute(db);

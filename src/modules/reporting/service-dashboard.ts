@@ -56,8 +56,11 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
       aggregatesOf(db, periodId, versionId, unitIds),
       completenessOf(repo.repDb(db), periodId, unitIds),
     ]);
+    // Indexed once: a national drill-down has ~50 units × 200 indicators to look up.
+    const byKey = new Map(aggs.map((a) => [`${a.unit_id}|${a.code}`, a]));
+    const compOf = new Map(comp.map((c) => [c.unit_id, c]));
     return unitIds.map((unitId): UnitSummary => {
-      const c = comp.find((x) => x.unit_id === unitId);
+      const c = compOf.get(unitId);
       return {
         unitId,
         expected: c?.expected ?? 0,
@@ -68,7 +71,7 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
         values: indicators
           .filter((i) => i.aggregation !== 'none')
           .map((ind) => {
-            const row = aggs.find((a) => a.unit_id === unitId && a.code === ind.code);
+            const row = byKey.get(`${unitId}|${ind.code}`);
             return { code: ind.code, value: aggregateValue(ind, row), count: row?.count ?? 0 };
           }),
       };
