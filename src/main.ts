@@ -32,8 +32,10 @@ import {
   createPaymentsModule,
   startFakeGateway,
   type FakeGateway,
+  type PaidHook,
   type PaymentsModule,
 } from './modules/payments/index.ts';
+import { createDossiersModule, type DossiersModule } from './modules/dossiers/index.ts';
 import { createExchangeModule, type ExchangeModule } from './modules/exchange/index.ts';
 import { createRecordsModule, type RecordsModule } from './modules/records/index.ts';
 import { createReportingModule, type ReportingModule } from './modules/reporting/index.ts';
@@ -46,6 +48,7 @@ export interface Platform {
   notify: NotifyModule;
   services: ServicesModule;
   payments: PaymentsModule;
+  dossiers: DossiersModule;
   exchange: ExchangeModule;
   records: RecordsModule;
   reporting: ReportingModule;
@@ -121,11 +124,14 @@ export async function buildPlatform(deps: {
 
   // On the base: procedures, payments, the document axis.
   const services = createServicesModule({ db, logger: log('services'), directory: directory.service });
+  // Payments call the dossiers' hook inside the paying transaction; dossiers need payments:
+  // the hook is bound once dossiers exist (it is only called long after start-up).
+  let dossiersOnPaid: PaidHook = () => Promise.resolve();
   const payments = createPaymentsModule({
     db,
     logger: log('payments'),
     config: { baseUrl: config.baseUrl, gateway: await paymentGateway(config, logger) },
-    onPaid: [],
+    onPaid: [(trx, payment) => dossiersOnPaid(trx, payment)],
   });
   const exchange = createExchangeModule({
     db,
@@ -136,7 +142,19 @@ export async function buildPlatform(deps: {
     blobs,
   });
 
-  // On those: the records desk and reporting.
+  // On those: dossiers, the records desk and reporting.
+  const dossiers = createDossiersModule({
+    db,
+    logger: log('dossiers'),
+    config,
+    directory: directory.service,
+    services: services.service,
+    payments: payments.service.enabled ? payments.service : null,
+    notify: notify.service,
+    calendar,
+    blobs,
+  });
+  dossiersOnPaid = dossiers.onPaid;
   const records = createRecordsModule({
     db,
     logger: log('records'),
@@ -150,10 +168,22 @@ export async function buildPlatform(deps: {
     directory: directory.service,
     pki: pki.service,
     calendar,
+    notify: notify.service,
   });
   const audit = createAuditModule({ db });
 
-  const modules = [directory, identity, services, payments, pki, notify, exchange, records, reporting];
+  const modules = [
+    directory,
+    identity,
+    services,
+    dossiers,
+    payments,
+    pki,
+    notify,
+    exchange,
+    records,
+    reporting,
+  ];
   addNavigation(...modules.flatMap((mod) => mod.nav), ...audit.nav);
   const expectedMigrations = readMigrations().length;
   const app = await createHttpServer({
@@ -172,6 +202,7 @@ export async function buildPlatform(deps: {
     notify,
     services,
     payments,
+    dossiers,
     exchange,
     records,
     reporting,
