@@ -107,12 +107,21 @@ export async function registerFollowPages(app: App, service: DossierService): Pr
     const csrf = reply.generateCsrf();
     const title = `${dm.t('code', l)} ${d.code ?? ''}`;
     const actions: SafeHtml[] = [];
-    if (
+    // The gateway is another origin: a form post may not redirect there (CSP form-action), so
+    // the post creates the payment and comes back here, and a link takes the payer on.
+    const waiting = payments.find(
+      (p) => (p.status === 'created' || p.status === 'pending') && Date.parse(p.expiresAt) > Date.now(),
+    );
+    const payable =
       d.feeTotal > 0 &&
       !d.feePaid &&
       service.paymentsEnabled &&
-      !['withdrawn', 'refused', 'stopped'].includes(d.status)
-    )
+      !['withdrawn', 'refused', 'stopped'].includes(d.status);
+    if (payable && waiting)
+      actions.push(
+        html`<p>${linkButton(dm.t('goToGateway', l), `/payments/${waiting.id}/pay`, 'primary')}</p>`,
+      );
+    else if (payable)
       actions.push(
         form({
           action: `/dossiers/${id}/pay`,
@@ -227,9 +236,10 @@ export async function registerFollowPages(app: App, service: DossierService): Pr
   pdf('receipt');
   pdf('result');
 
-  app.post('/dossiers/:id/pay', { schema: { hide: true, params: idParams } }, async (request, reply) =>
-    reply.redirect(await service.pay(request.ctx, request.params.id), 303),
-  );
+  app.post('/dossiers/:id/pay', { schema: { hide: true, params: idParams } }, async (request, reply) => {
+    await service.pay(request.ctx, request.params.id);
+    return reply.redirect(`/dossiers/${request.params.id}`, 303);
+  });
 
   app.post(
     '/dossiers/:id/withdraw',

@@ -57,6 +57,7 @@ export const dm = defineMessages('dossiers', {
   feeUnpaid: { vi: '{amount} — chưa nộp', en: '{amount} — not paid' },
   noFee: { vi: 'Không thu', en: 'None' },
   pay: { vi: 'Thanh toán trực tuyến', en: 'Pay online' },
+  goToGateway: { vi: 'Tiếp tục đến cổng thanh toán', en: 'Go on to the payment gateway' },
   receipt: { vi: 'Tải giấy tiếp nhận (PDF)', en: 'Download the receipt (PDF)' },
   result: { vi: 'Tải kết quả (PDF)', en: 'Download the result (PDF)' },
   timeline: { vi: 'Quá trình xử lý', en: 'Timeline' },
