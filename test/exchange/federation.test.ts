@@ -139,9 +139,17 @@ async function recipients(n: Node, token: string, packetId: string) {
 /** A request to a node's federation endpoint signed by `signer` (a PEM private key) as `node`. */
 async function handOver(
   target: Node,
-  o: { node: string; privateKey: string; body: Buffer; key: string; recipients: string; date?: string },
+  o: {
+    node: string;
+    privateKey: string;
+    body: Buffer;
+    key: string;
+    recipients: string;
+    date?: string;
+    path?: string;
+  },
 ) {
-  const path = '/api/v1/exchange/federation/packets';
+  const path = o.path ?? '/api/v1/exchange/federation/packets';
   const parts = {
     method: 'POST',
     path,
@@ -389,6 +397,15 @@ describe('federation of two instances', () => {
     const asB = edoc(b2.code, [a.code]);
     const refused = await handOver(n2, { ...base, body: asB.xml, recipients: a.code, key: 'delivery-3' });
     assert.equal(refused.status, 403);
+    // Documents go to /packets, status packets to /statuses.
+    const misplaced = await handOver(n2, {
+      ...base,
+      body: edoc(a.code, [b2.code]).xml,
+      key: 'delivery-4',
+      path: '/api/v1/exchange/federation/statuses',
+    });
+    assert.equal(misplaced.status, 422);
+    assert.equal(misplaced.body.code, 'FEDERATION_WRONG_ENDPOINT');
   });
 });
 

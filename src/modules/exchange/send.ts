@@ -15,7 +15,7 @@ import { exchangeRepo } from './repo.ts';
 import { decideStatus } from './statuses.ts';
 import { traceHeaderXml } from './trace.ts';
 import { federationRepo } from './federation/repo.ts';
-import { NotHostedHere } from './federation/errors.ts';
+import { NotHostedHere, WrongEndpoint } from './federation/errors.ts';
 
 /** The answer to a send: the packet's id, and whether it was a duplicate of one already accepted. */
 export interface SendResult {
@@ -35,6 +35,8 @@ export interface SendResult {
 export interface FromPeer {
   peerId: string;
   recipientCodes: string[];
+  /** What the peer's endpoint takes: edocs (`/federation/packets`) or status packets (`/statuses`). */
+  kind: 'edoc' | 'status';
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -302,6 +304,7 @@ export function createSender(c: ExchangeContext, deliverJob: DeliverJob) {
     });
     const { packet } = staged;
     try {
+      if (fromPeer && packet.kind !== fromPeer.kind) throw WrongEndpoint({ kind: packet.kind });
       const planned = await planner.plan(ctx, packet);
       const plan = fromPeer ? await peerPlan(planned, fromPeer) : planned;
       const existing = await exchangeRepo.findByDedupe(c.db, plan.sender.id, plan.dedupeKey);

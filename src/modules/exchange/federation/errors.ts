@@ -32,3 +32,7 @@ export const AgencyNotFound = defineError('FEDERATION_AGENCY_NOT_FOUND', 404, {
   vi: 'Không tìm thấy cơ quan trong danh bạ.',
   en: 'Agency not found in the directory.',
 });
+export const WrongEndpoint = defineError('FEDERATION_WRONG_ENDPOINT', 422, {
+  vi: 'Gói tin trạng thái gửi tới /federation/statuses, văn bản gửi tới /federation/packets.',
+  en: 'Status packets go to /federation/statuses, documents to /federation/packets.',
+});

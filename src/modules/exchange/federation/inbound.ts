@@ -61,6 +61,7 @@ export function createInbound(db: Db, send: Send) {
     const result = await send(systemContext(`peer:${peer.node_id}`), body, {
       peerId: peer.id,
       recipientCodes,
+      kind: path.endsWith('/statuses') ? 'status' : 'edoc',
     });
     await federationRepo.recordInbound(db, peer.id, key, result.id);
     return { packetId: result.id, duplicate: result.duplicate };
