@@ -14,8 +14,12 @@ export class PeerUnavailable extends Error {
   }
 }
 
-/** 4xx answers that no retry can change: the delivery is marked failed with the peer's reason. */
-const PERMANENT = new Set([400, 403, 404, 409, 410, 413, 415, 422]);
+/**
+ * 4xx answers that no retry can change: the delivery is marked failed with the peer's reason.
+ * 409 is not one: a status may reach the sender's node a moment before that node has read the
+ * peer's answer to the hand-over of the document (its delivery still pending); it is retried.
+ */
+const PERMANENT = new Set([400, 403, 404, 410, 413, 415, 422]);
 
 export const FEDERATION_PATHS = {
   packets: '/api/v1/exchange/federation/packets',
