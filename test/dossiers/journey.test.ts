@@ -147,6 +147,11 @@ describe('dossiers: a citizen files, pays, follows and gets the result over HTTP
     assert.ok(page.html.includes('8.000 đ — đã nộp'));
     assert.ok(page.html.includes('Đã thanh toán phí, lệ phí'));
     assert.ok(!page.html.includes('Thanh toán trực tuyến'), 'no second payment offered');
+    const audit = await h.db.database.pool.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'dossiers.fee_paid' AND $1 = ANY(subject_ids)`,
+      [dossierId],
+    );
+    assert.equal(audit.rows[0]?.n, 1, 'the fee payment is audited on the dossier, once');
   });
 
   it('downloads the receipt and looks the dossier up with the key printed on it', async () => {

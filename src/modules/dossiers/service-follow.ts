@@ -2,7 +2,7 @@
 // feedback and statistics; and the hook the payments module calls when the fee is paid.
 import { timingSafeEqual } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/chain.ts';
-import type { RequestContext } from '../../platform/context.ts';
+import { systemContext, type RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import type { Text } from '../../platform/i18n/index.ts';
 import { Unauthenticated } from '../../platform/errors.ts';
@@ -260,6 +260,13 @@ export function createFollowing(deps: DossiersDeps) {
         status: row.status,
         note: `${payment.amount} VND`,
         actorKind: 'system',
+      });
+      await recordAudit(trx, systemContext('dossiers.fee_paid'), {
+        action: 'dossiers.fee_paid',
+        subjectType: 'dossier',
+        subjectIds: [row.id, payment.id],
+        agencyId: row.agency_id,
+        details: { code: row.code, amount: payment.amount, txnRef: payment.txnRef },
       });
     },
   };
