@@ -129,7 +129,7 @@ async function main(): Promise<number> {
     for (let n = queue(); n !== null; n = queue()) {
       if (!killed && acknowledged.size >= killAt) {
         killed = true;
-        (server)?.kill('SIGKILL');
+        server?.kill('SIGKILL');
         console.log(`SIGKILL after ${acknowledged.size} acknowledged packets`);
       }
       if (!(await send(n))) lost.push(n);

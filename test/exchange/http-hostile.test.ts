@@ -47,7 +47,7 @@ describe('exchange: hostile packets over HTTP store nothing and the server keeps
         authorization: `Bearer ${token}`,
         accept: 'application/json',
       },
-      body: body instanceof Readable ? (Readable.toWeb(body)) : body,
+      body: body instanceof Readable ? Readable.toWeb(body) : body,
       ...(body instanceof Readable ? { duplex: 'half' } : {}),
     });
     const answer = (await response.json()) as { code: string };
