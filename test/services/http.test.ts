@@ -60,6 +60,7 @@ describe('public pages', () => {
       'Liên thông các thủ tục hành chính',
     ])
       assert.ok(vi.html.includes(text), text);
+    assert.ok(vi.html.includes('href="/dossiers/new?procedure=1.001193"'), 'the page leads to online filing');
     const en = await page('/services/1.001193?lang=en');
     for (const text of [
       'Papers to submit',

@@ -2,6 +2,7 @@ import { defineMessages } from '../../../platform/i18n/index.ts';
 
 export const m = defineMessages('services', {
   nav: { vi: 'Dịch vụ công', en: 'Public services' },
+  fileOnline: { vi: 'Nộp hồ sơ trực tuyến', en: 'File online' },
   adminNav: { vi: 'Quản trị thủ tục', en: 'Manage procedures' },
   title: { vi: 'Thủ tục hành chính, dịch vụ công', en: 'Administrative procedures and public services' },
   lead: {

@@ -4,6 +4,7 @@ import { formatDate, formatNumber, type Locale } from '../../../platform/i18n/in
 import {
   button,
   form,
+  linkButton,
   input,
   notice,
   pagination,
@@ -231,6 +232,15 @@ export function registerPublicPages(app: App, service: ServicesService): void {
     const rendered = renderPage(request, reply, {
       title: p.version.content.name,
       body: html`<h1>${p.version.content.name}</h1>
+        ${
+          p.version.content.channels.includes('online')
+            ? linkButton(
+                m.t('fileOnline', l),
+                `/dossiers/new?procedure=${encodeURIComponent(p.procedure.code)}`,
+                'primary',
+              )
+            : ''
+        }
         ${cached.html}`,
       crumbs: [{ href: '/services', label: m.t('nav', l) }, { label: p.version.content.name }],
     });
