@@ -4,7 +4,12 @@ import type { Browser, Page } from 'playwright-core';
 import { systemContext } from '../../src/platform/context.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createOfficial } from '../support/auth.ts';
-import { browserAvailable, chromiumPath, launchBrowser, seriousA11yViolations } from '../support/browser.ts';
+import {
+  browserAvailable,
+  chromiumPath,
+  launchBrowser,
+  a11yProblemsOfNoScriptPage,
+} from '../support/browser.ts';
 
 const required = process.env['LT_REQUIRE_BROWSER'] === '1';
 const skip =
@@ -46,20 +51,7 @@ describe('foundation journey of an administrator in a browser', { skip }, () => 
 
   async function accessible(): Promise<void> {
     visited.push(new URL(page.url()).pathname);
-    // axe needs script: check the same page in a context with JavaScript, the session cookie copied.
-    const context = await browser.newContext({ locale: 'vi-VN' });
-    await context.addCookies(await page.context().cookies());
-    const checker = await context.newPage();
-    await checker.goto(page.url());
-    const violations = await seriousA11yViolations(checker);
-    await context.close();
-    assert.deepEqual(
-      violations.map(
-        (v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      ),
-      [],
-      `accessibility of ${page.url()}`,
-    );
+    assert.deepEqual(await a11yProblemsOfNoScriptPage(browser, page), [], `accessibility of ${page.url()}`);
   }
 
   it('signs in through the login form', async () => {

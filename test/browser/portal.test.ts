@@ -3,7 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { systemContext } from '../../src/platform/context.ts';
 import { pendingVerificationCode } from '../support/auth.ts';
-import { browserAvailable, chromiumPath, launchBrowser, seriousA11yViolations } from '../support/browser.ts';
+import {
+  browserAvailable,
+  chromiumPath,
+  launchBrowser,
+  a11yProblemsOfNoScriptPage,
+} from '../support/browser.ts';
 import { minimalPdf, officerCtx, startDossiersHarness, type DossiersHarness } from '../dossiers/harness.ts';
 
 const required = process.env['LT_REQUIRE_BROWSER'] === '1';
@@ -39,19 +44,7 @@ describe('public service portal: a new user files a birth registration in a brow
   });
 
   async function accessible(): Promise<void> {
-    const context = await browser.newContext({ locale: 'vi-VN' });
-    await context.addCookies(await page.context().cookies());
-    const checker = await context.newPage();
-    await checker.goto(page.url());
-    const violations = await seriousA11yViolations(checker);
-    await context.close();
-    assert.deepEqual(
-      violations.map(
-        (v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      ),
-      [],
-      `accessibility of ${page.url()}`,
-    );
+    assert.deepEqual(await a11yProblemsOfNoScriptPage(browser, page), [], `accessibility of ${page.url()}`);
   }
 
   it('registers and confirms the account with the code sent', async () => {

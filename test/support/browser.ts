@@ -46,3 +46,27 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   const violations = JSON.parse(String(json)) as AxeViolation[];
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/**
+ * Pages under test may run with JavaScript off (as a visitor without it would see them); axe
+ * needs script, so this checks the same address in a second context that carries the same
+ * cookies. Returns the serious and critical violations as readable lines (a test asserts none).
+ */
+export async function a11yProblemsOfNoScriptPage(
+  browser: Browser,
+  page: Page,
+  locale = 'vi-VN',
+): Promise<string[]> {
+  const context = await browser.newContext({ locale });
+  try {
+    await context.addCookies(await page.context().cookies());
+    const checker = await context.newPage();
+    await checker.goto(page.url());
+    const violations = await seriousA11yViolations(checker);
+    return violations.map(
+      (v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  } finally {
+    await context.close();
+  }
+}
