@@ -75,6 +75,10 @@ const commands: Record<string, Command> = {
       ]);
       await prepareDatabase(connected.database, logger);
       const platform = await buildPlatform({ config, logger, database: connected.database });
+      // Serve first: the pages work while the (idempotent) demo seed and the workers start; the
+      // credentials are printed only once the demo accounts exist.
+      await platform.app.listen({ port: config.port, host: config.host });
+      logger.info({ action: 'platform.started', ms: Date.now() - started }, 'Liên thông started');
       let credentials: { username: string; password: string } | null = null;
       if (values['demo']) {
         const ctx = systemContext('demo-seed');
@@ -90,8 +94,6 @@ const commands: Record<string, Command> = {
           logger,
         });
       }
-      await platform.app.listen({ port: config.port, host: config.host });
-      logger.info({ action: 'platform.started', ms: Date.now() - started }, 'Liên thông started');
       printDemoAccess(config, credentials);
       const stop = async () => {
         logger.info({ action: 'platform.stopping' }, 'stopping');
