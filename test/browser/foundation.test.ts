@@ -9,13 +9,10 @@ import {
   chromiumPath,
   launchBrowser,
   a11yProblemsOfNoScriptPage,
+  browserSkip,
 } from '../support/browser.ts';
 
-const required = process.env['LT_REQUIRE_BROWSER'] === '1';
-const skip =
-  !browserAvailable() && !required
-    ? `no Chromium at ${chromiumPath} (apt-get install chromium); LT_REQUIRE_BROWSER=1 makes this a failure`
-    : false;
+const skip = browserSkip;
 
 /**
  * An administrator's journey through the foundation in a real browser, without any

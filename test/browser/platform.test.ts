@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { browserAvailable, chromiumPath, launchBrowser, seriousA11yViolations } from '../support/browser.ts';
+import {
+  browserAvailable,
+  chromiumPath,
+  launchBrowser,
+  seriousA11yViolations,
+  browserSkip,
+} from '../support/browser.ts';
 
-const required = process.env['LT_REQUIRE_BROWSER'] === '1';
-const skip =
-  !browserAvailable() && !required
-    ? `no Chromium at ${chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH; LT_REQUIRE_BROWSER=1 makes this a failure`
-    : false;
+const skip = browserSkip;
 
 function describeViolations(violations: Awaited<ReturnType<typeof seriousA11yViolations>>): string {
   return violations

@@ -8,14 +8,11 @@ import {
   chromiumPath,
   launchBrowser,
   a11yProblemsOfNoScriptPage,
+  browserSkip,
 } from '../support/browser.ts';
 import { minimalPdf, officerCtx, startDossiersHarness, type DossiersHarness } from '../dossiers/harness.ts';
 
-const required = process.env['LT_REQUIRE_BROWSER'] === '1';
-const skip =
-  !browserAvailable() && !required
-    ? `no Chromium at ${chromiumPath} (apt-get install chromium); LT_REQUIRE_BROWSER=1 makes this a failure`
-    : false;
+const skip = browserSkip;
 
 /**
  * A new user in a real browser without JavaScript: registers, finds "khai sinh" without

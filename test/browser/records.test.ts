@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, chromiumPath, launchBrowser, seriousA11yViolations } from '../support/browser.ts';
+import {
+  browserAvailable,
+  chromiumPath,
+  launchBrowser,
+  seriousA11yViolations,
+  browserSkip,
+} from '../support/browser.ts';
 import {
   deliverPending,
   issueCertificate,
@@ -12,11 +18,7 @@ import {
   type RecordsTestApp,
 } from '../records/support.ts';
 
-const required = process.env['LT_REQUIRE_BROWSER'] === '1';
-const skip =
-  !browserAvailable() && !required
-    ? `no Chromium at ${chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH; LT_REQUIRE_BROWSER=1 makes this a failure`
-    : false;
+const skip = browserSkip;
 
 describe('records desk in a browser: the incoming and outgoing journey', { skip }, () => {
   let t: RecordsTestApp;

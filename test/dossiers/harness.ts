@@ -37,10 +37,10 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { addNavigation } from '../../src/platform/pages/layout.ts';
 import { createHomeModule, renderErrorPage } from '../../src/platform/pages/home.ts';
 import type { TestApp } from '../support/app.ts';
-import { PageClient } from '../support/client.ts';
+import type { PageClient } from '../support/client.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startFakeGateway, type FakeGateway } from '../support/fakes/gateway.ts';
-import { citizenCtx } from '../payments/harness.ts';
+import { citizenCtx, signInNewOfficial } from '../payments/harness.ts';
 
 export { citizenCtx };
 
@@ -241,21 +241,12 @@ export async function startDossiersHarness(o: { options?: DossiersOptions } = {}
     },
     async official(agencyId, roles) {
       n += 1;
-      const username = `canbo${port}x${n}`;
-      const password = `mat-khau-${randomBytes(6).toString('hex')}-thu`;
-      await identity.service.createAccount(system, {
-        username,
-        fullName: `Cán bộ ${n}`,
-        email: `${username}@example.gov.vn`,
+      return signInNewOfficial(identity, baseUrl, {
         agencyId,
         roles,
-        password,
+        username: `canbo${port}x${n}`,
+        fullName: `Cán bộ ${n}`,
       });
-      const client = new PageClient(baseUrl);
-      await client.get('/login');
-      const r = await client.post('/login', { username, password });
-      if (r.status !== 303) throw new Error(`sign-in failed: ${r.status}`);
-      return client;
     },
     async close() {
       await app.close();

@@ -18,7 +18,7 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { addNavigation } from '../../src/platform/pages/layout.ts';
 import { renderErrorPage } from '../../src/platform/pages/home.ts';
 import { createDirectoryModule } from '../../src/modules/directory/index.ts';
-import { createIdentityModule } from '../../src/modules/identity/index.ts';
+import { createIdentityModule, type IdentityModule } from '../../src/modules/identity/index.ts';
 import {
   createPaymentsModule,
   type CreatePaymentInput,
@@ -201,21 +201,12 @@ export async function startPaymentsHarness(o: { failHook?: () => boolean } = {})
     },
     async official(agencyId, roles) {
       n += 1;
-      const username = `canbo${port}x${n}`;
-      const password = `mat-khau-${randomBytes(6).toString('hex')}-thu`;
-      await identity.service.createAccount(systemContext('test'), {
-        username,
-        fullName: `Cán bộ ${n}`,
-        email: `${username}@example.gov.vn`,
+      return signInNewOfficial(identity, baseUrl, {
         agencyId,
         roles,
-        password,
+        username: `canbo${port}x${n}`,
+        fullName: `Cán bộ ${n}`,
       });
-      const client = new PageClient(baseUrl);
-      await client.get('/login');
-      const r = await client.post('/login', { username, password });
-      if (r.status !== 303) throw new Error(`sign-in failed: ${r.status}`);
-      return client;
     },
     async close() {
       await app.close();
@@ -224,4 +215,26 @@ export async function startPaymentsHarness(o: { failHook?: () => boolean } = {})
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates an official through the identity service and signs in through the real /login form. */
+export async function signInNewOfficial(
+  identity: Pick<IdentityModule, 'service'>,
+  baseUrl: string,
+  o: { agencyId: string; roles: Role[]; username: string; fullName: string },
+): Promise<PageClient> {
+  const password = `mat-khau-${randomBytes(6).toString('hex')}-thu`;
+  await identity.service.createAccount(systemContext('test'), {
+    username: o.username,
+    fullName: o.fullName,
+    email: `${o.username}@example.gov.vn`,
+    agencyId: o.agencyId,
+    roles: o.roles,
+    password,
+  });
+  const client = new PageClient(baseUrl);
+  await client.get('/login');
+  const r = await client.post('/login', { username: o.username, password });
+  if (r.status !== 303) throw new Error(`sign-in failed: ${r.status}`);
+  return client;
 }

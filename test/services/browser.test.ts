@@ -4,13 +4,15 @@ import type { Browser, Page } from 'playwright-core';
 import { systemContext } from '../../src/platform/context.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { createOfficial, signIn } from '../support/auth.ts';
-import { browserAvailable, chromiumPath, launchBrowser, seriousA11yViolations } from '../support/browser.ts';
+import {
+  browserAvailable,
+  chromiumPath,
+  launchBrowser,
+  seriousA11yViolations,
+  browserSkip,
+} from '../support/browser.ts';
 
-const required = process.env['LT_REQUIRE_BROWSER'] === '1';
-const skip =
-  !browserAvailable() && !required
-    ? `no Chromium at ${chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH; LT_REQUIRE_BROWSER=1 makes this a failure`
-    : false;
+const skip = browserSkip;
 
 describe('public services in a browser (pages need no JavaScript)', { skip }, () => {
   let t: TestApp;

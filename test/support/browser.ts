@@ -70,3 +70,15 @@ export async function a11yProblemsOfNoScriptPage(
     await context.close();
   }
 }
+
+/** True when CI demands the browser tests (`.ci/run` sets LT_REQUIRE_BROWSER=1). */
+export const browserRequired = process.env['LT_REQUIRE_BROWSER'] === '1';
+
+/**
+ * The `skip` option of a browser suite: a reason to skip when Chromium is missing on a
+ * developer's machine, and `false` when it is there or CI requires it (then the suite fails).
+ */
+export const browserSkip: string | false =
+  !browserAvailable() && !browserRequired
+    ? `no Chromium at ${chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH; LT_REQUIRE_BROWSER=1 makes this a failure`
+    : false;
