@@ -8,6 +8,7 @@ import type { NotifyService } from '../notify/index.ts';
 import type { PaymentsService } from '../payments/index.ts';
 import type { ServicesService } from '../services/index.ts';
 import type { MalwareScanner } from './files.ts';
+import type { DossierObserver } from './observers.ts';
 
 export type DossiersDirectory = Pick<FullDirectoryService, 'getAgency' | 'getAgencyDetail' | 'search'>;
 export type DossiersPayments = Pick<PaymentsService, 'createPayment' | 'paymentsOf' | 'enabled'>;
@@ -38,4 +39,6 @@ export interface DossiersDeps {
   maxFileBytes: number;
   scan: MalwareScanner;
   now: () => Date;
+  /** Called inside every transaction that changes a dossier (registered with `observe`). */
+  observers: DossierObserver[];
 }

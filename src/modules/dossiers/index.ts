@@ -22,6 +22,7 @@ import type {
   DossiersPayments,
 } from './deps.ts';
 import { acceptAllScanner } from './files.ts';
+import type { DossierObserver } from './observers.ts';
 import { registerDossierRoutes } from './routes.ts';
 import { createDossierService, type DossierService } from './service.ts';
 import { registerDossierPages } from './views/pages.ts';
@@ -29,6 +30,7 @@ import { dm } from './views/messages.ts';
 
 export type { DossierService } from './service.ts';
 export type { DossierView } from './shared.ts';
+export type { DossierObserver, StatusChange, StepHandOff } from './observers.ts';
 export type { DossiersOptions } from './deps.ts';
 export type { MalwareScanner } from './files.ts';
 export { nationalCode, statusNames } from './statuses.ts';
@@ -41,6 +43,8 @@ export interface DossiersModule {
   jobs: JobDefinition[];
   /** The payments module's onPaid hook: marks the dossier's fee paid inside the paying transaction. */
   onPaid: (trx: Tx, payment: PaymentView) => Promise<void>;
+  /** Registers an observer called inside every transaction that changes a dossier. */
+  observe: (observer: DossierObserver) => void;
 }
 
 /**
@@ -62,6 +66,7 @@ export function createDossiersModule(deps: {
   const o = deps.options ?? {};
   const codePattern = o.codePattern ?? DEFAULT_CODE_PATTERN;
   if (!isValidCodePattern(codePattern)) throw new Error(`dossiers: invalid code pattern ${codePattern}`);
+  const observers: DossierObserver[] = [];
   const service = createDossierService({
     db: deps.db,
     logger: deps.logger,
@@ -75,6 +80,7 @@ export function createDossiersModule(deps: {
     maxFileBytes: o.maxFileBytes ?? 10 * 1024 * 1024,
     scan: o.scan ?? acceptAllScanner,
     now: o.now ?? (() => new Date()),
+    observers,
   });
   return {
     service,
@@ -96,5 +102,8 @@ export function createDossiersModule(deps: {
     ],
     jobs: [],
     onPaid: (trx, payment) => service.onPaid(trx, payment),
+    observe: (observer) => {
+      observers.push(observer);
+    },
   };
 }

@@ -7,6 +7,7 @@ import type { Text } from '../../platform/i18n/index.ts';
 import type { DossiersDeps } from './deps.ts';
 import { DossierNotFound, DossierWrongState } from './errors.ts';
 import { isApplicant, isHandlingOfficer, mayReadDossier } from './policies.ts';
+import { notifyStatusChanged } from './observers.ts';
 import { dossiersRepo, type DossierRow } from './repo.ts';
 import { nationalCode, statusNames } from './statuses.ts';
 import type { DossierStatus } from './tables.ts';
@@ -115,7 +116,7 @@ export function requireState(row: DossierRow, allowed: readonly DossierStatus[])
  * all in the caller's transaction.
  */
 export async function changeStatus(
-  deps: Pick<DossiersDeps, 'notify'>,
+  deps: Pick<DossiersDeps, 'notify' | 'observers'>,
   trx: Tx,
   ctx: RequestContext,
   row: DossierRow,
@@ -140,6 +141,14 @@ export async function changeStatus(
     subjectIds: [row.id],
     agencyId: row.agency_id,
     details: { code: updated.code, from: row.status, to: status },
+  });
+  await notifyStatusChanged(deps.observers, trx, {
+    dossier: updated,
+    previous: row.status,
+    status,
+    note: o.note ?? null,
+    at: updated.updated_at,
+    actor: ctx.actor,
   });
   const code = updated.code ?? '';
   const notice = o.notice ?? 'status';

@@ -19,6 +19,10 @@ export type DossierStatus = (typeof dossierStatuses)[number];
 export const paperMediaTypes = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 export type PaperMediaType = (typeof paperMediaTypes)[number];
 
+/** How the dossier reached the agency (receiving channel). */
+export const dossierChannels = ['online', 'counter', 'post', 'national_portal'] as const;
+export type DossierChannel = (typeof dossierChannels)[number];
+
 export type EventKind = 'status' | 'fee_paid' | 'supplemented' | 'feedback';
 
 export type DossiersTables = {
@@ -34,6 +38,7 @@ export type DossiersTables = {
     agency_name: string;
     agency_code: string;
     status: DossierStatus;
+    channel: Generated<DossierChannel>;
     form_values: Record<string, unknown>;
     /** BIGINT comes back as a string. */
     fee_total: string | number;
