@@ -41,4 +41,28 @@ describe('configuration', () => {
     assert.equal(config.baseUrl, 'https://dichvu.example.gov.vn');
     assert.equal(config.host, '0.0.0.0');
   });
+
+  it('takes the national portal settings all together or not at all', () => {
+    assert.throws(
+      () => loadConfig({ NATIONAL_PORTAL_URL: 'https://adapter.example.gov.vn/api' }),
+      (error: unknown) =>
+        error instanceof ConfigError && error.problems.some((p) => p.startsWith('NATIONAL_PORTAL_URL')),
+    );
+    const secrets = { SESSION_SECRET: 's'.repeat(40), TOKEN_SECRET: 't'.repeat(40) };
+    assert.equal(loadConfig(secrets).nationalPortal, null);
+    const config = loadConfig({
+      ...secrets,
+      NATIONAL_PORTAL_URL: 'https://adapter.example.gov.vn/api',
+      NATIONAL_PORTAL_USERNAME: 'lienthong',
+      NATIONAL_PORTAL_PASSWORD: 'mat-khau-dai',
+      NATIONAL_PORTAL_AGENCY: '000.00.00.H41',
+    });
+    assert.deepEqual(config.nationalPortal, {
+      url: 'https://adapter.example.gov.vn/api',
+      username: 'lienthong',
+      password: 'mat-khau-dai',
+      agency: '000.00.00.H41',
+      pullSeconds: 300,
+    });
+  });
 });

@@ -49,6 +49,14 @@ export const environmentSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{3,32}$/, '3–32 letters, digits, _ or -')
     .optional(),
   PAYMENT_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
+  NATIONAL_PORTAL_URL: z.url().max(2000).optional(),
+  NATIONAL_PORTAL_USERNAME: z.string().min(1).max(200).optional(),
+  NATIONAL_PORTAL_PASSWORD: z.string().min(8).max(500).optional(),
+  NATIONAL_PORTAL_AGENCY: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,60}$/, 'up to 60 letters, digits, dots, _ or -')
+    .optional(),
+  NATIONAL_PORTAL_PULL_SECONDS: z.coerce.number().int().min(10).max(86400).default(300),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -81,6 +89,17 @@ export interface Config {
   };
   /** The payment gateway account; null: no gateway (development runs the fake one in-process). */
   payments: { gatewayUrl: string; merchantCode: string; secret: string } | null;
+  /**
+   * The national public service portal's adapter (DVCQG, madonvi = our unit code there); null: not
+   * configured (development runs the fake one in-process). `pullSeconds`: how often to pull.
+   */
+  nationalPortal: {
+    url: string;
+    username: string;
+    password: string;
+    agency: string;
+    pullSeconds: number;
+  } | null;
   /** Outside systems for notices: the raw settings, turned into transports by the notify module. */
   messaging: {
     smtpUrl: string | undefined;
@@ -147,6 +166,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const payment = [e.PAYMENT_GATEWAY_URL, e.PAYMENT_MERCHANT_CODE, e.PAYMENT_SECRET];
   if (payment.some(Boolean) && !payment.every(Boolean))
     problems.push('PAYMENT_GATEWAY_URL, PAYMENT_MERCHANT_CODE and PAYMENT_SECRET: give all three or none');
+  const portal = [
+    e.NATIONAL_PORTAL_URL,
+    e.NATIONAL_PORTAL_USERNAME,
+    e.NATIONAL_PORTAL_PASSWORD,
+    e.NATIONAL_PORTAL_AGENCY,
+  ];
+  if (portal.some(Boolean) && !portal.every(Boolean))
+    problems.push(
+      'NATIONAL_PORTAL_URL, NATIONAL_PORTAL_USERNAME, NATIONAL_PORTAL_PASSWORD and NATIONAL_PORTAL_AGENCY: give all four or none',
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = path.resolve(e.DATA_DIR);
   const secrets =
@@ -180,6 +209,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             gatewayUrl: e.PAYMENT_GATEWAY_URL,
             merchantCode: e.PAYMENT_MERCHANT_CODE,
             secret: e.PAYMENT_SECRET,
+          }
+        : null,
+    nationalPortal:
+      e.NATIONAL_PORTAL_URL &&
+      e.NATIONAL_PORTAL_USERNAME &&
+      e.NATIONAL_PORTAL_PASSWORD &&
+      e.NATIONAL_PORTAL_AGENCY
+        ? {
+            url: e.NATIONAL_PORTAL_URL,
+            username: e.NATIONAL_PORTAL_USERNAME,
+            password: e.NATIONAL_PORTAL_PASSWORD,
+            agency: e.NATIONAL_PORTAL_AGENCY,
+            pullSeconds: e.NATIONAL_PORTAL_PULL_SECONDS,
           }
         : null,
     messaging: {
