@@ -4,6 +4,7 @@ import { defineJob, enqueue, type JobDefinition } from '../../platform/jobs/inde
 import type { ExchangeContext } from './deps.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { exchangeRepo, type DeliveryRow } from './repo.ts';
+import type { PacketArrived } from './observers.ts';
 
 const deliverPayload = z.object({ deliveryId: z.uuid() });
 export type DeliverJob = JobDefinition<typeof deliverPayload>;
@@ -53,6 +54,36 @@ export function createDelivery(
 ) {
   const log = c.logger;
 
+  /** Tells the observers (`observe`) that a packet reached a local inbox, in the delivering transaction. */
+  async function notifyArrived(trx: Tx, d: DeliveryRow): Promise<void> {
+    const p = await exchangeRepo.packet(trx, d.packet_id);
+    if (!p) return;
+    const attachments = (await exchangeRepo.attachments(trx, p.id)).map((a) => ({
+      n: a.n,
+      name: a.name,
+      sniffedType: a.sniffed_type,
+      bytes: Number(a.bytes),
+      sha256: a.sha256,
+    }));
+    const event: PacketArrived = {
+      packetId: p.id,
+      deliveryId: d.id,
+      kind: p.kind,
+      businessType: p.business_type,
+      documentId: p.document_id,
+      senderAgencyId: p.sender_agency_id,
+      senderCode: p.sender_code,
+      recipientAgencyId: d.recipient_agency_id,
+      addressedCodes: d.addressed_codes,
+      codeNumber: p.code_number,
+      codeNotation: p.code_notation,
+      promulgationDate: p.promulgation_date,
+      subject: p.subject,
+      attachments,
+    };
+    for (const o of c.observers) if (o.packetArrived) await o.packetArrived(trx, event);
+  }
+
   async function deliver(deliveryId: string): Promise<'delivered' | 'already'> {
     // Federation: a `peer:<id>` route is handed to the peer transport (federation/transport.ts),
     // which throws to be retried with backoff while the peer is unreachable.
@@ -67,6 +98,7 @@ export function createDelivery(
       // Seam for federation: a peer route is handed to the peer transport (issue 3, item 8).
       if (d.route !== 'local') throw new NoRouteYet(d.route);
       await markArrived(trx, d, await exchangeRepo.nextInboxSeq(trx, d.recipient_agency_id));
+      if (c.observers.length > 0) await notifyArrived(trx, d);
       return 'delivered';
     });
   }

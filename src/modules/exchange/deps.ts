@@ -5,6 +5,7 @@ import type { Config } from '../../platform/config.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { DirectoryService } from '../directory/index.ts';
 import type { PkiService } from '../pki/index.ts';
+import type { ExchangeObserver } from './observers.ts';
 
 /** What the exchange module is built from (see createExchangeModule). */
 export interface ExchangeDeps {
@@ -29,6 +30,8 @@ export interface ExchangeDeps {
 export interface ExchangeContext extends ExchangeDeps {
   maxPacketBytes: number;
   nodeId: string;
+  /** Called inside the transactions that deliver packets and record statuses (`observe`). */
+  observers: ExchangeObserver[];
 }
 
 export function withDefaults(deps: ExchangeDeps): ExchangeContext {
@@ -36,5 +39,6 @@ export function withDefaults(deps: ExchangeDeps): ExchangeContext {
     ...deps,
     maxPacketBytes: deps.maxPacketBytes ?? 50 * 1024 * 1024,
     nodeId: (deps.nodeId ?? new URL(deps.config.baseUrl).host).slice(0, 64),
+    observers: [],
   };
 }

@@ -15,6 +15,8 @@ import { registerExchangeRoutes } from './routes.ts';
 import { createExchangeService, type ExchangeService } from './service.ts';
 import { createStats, type ExchangeStats } from './stats.ts';
 import type { PeerService } from './federation/index.ts';
+import { federationRepo } from './federation/repo.ts';
+import type { ExchangeObserver } from './observers.ts';
 import { peersMessages } from './federation/views/peers.ts';
 import { isPlatformAdmin } from '../../platform/context.ts';
 import { registerStatsPage, statsMessages } from './views/stats.ts';
@@ -25,6 +27,7 @@ export type { ExchangeDeps } from './deps.ts';
 export type { ExchangeService, PacketView, SendResult } from './service.ts';
 export type { ExchangeStats } from './stats.ts';
 export type { PeerService, PeerView } from './federation/index.ts';
+export type { ExchangeObserver, PacketArrived, StatusRecorded } from './observers.ts';
 
 export interface ExchangeModule {
   service: ExchangeService & {
@@ -39,7 +42,11 @@ export interface ExchangeModule {
     ): Promise<ExchangeStats>;
     /** The federation peers registry (platform administrators). */
     peers: PeerService;
+    /** The peer instance hosting an agency (federation), or null when it is hosted here. */
+    hostOf(agencyId: string): Promise<string | null>;
   };
+  /** Registers an observer called inside the transactions that deliver packets and record statuses. */
+  observe(observer: ExchangeObserver): void;
   http: HttpModule;
   nav: NavItem[];
   jobs: JobDefinition[];
@@ -61,6 +68,10 @@ export function createExchangeModule(deps: ExchangeDeps): ExchangeModule {
       sweepStale: delivery.sweep,
       stats,
       peers: federation.peers,
+      hostOf: (agencyId) => federationRepo.hostOf(c.db, agencyId),
+    },
+    observe(observer) {
+      c.observers.push(observer);
     },
     http: {
       name: 'exchange',

@@ -119,6 +119,17 @@ export function createSender(c: ExchangeContext, deliverJob: DeliverJob) {
         recall_state: decision.recallState,
         ...(decision.currentStatus !== d.current_status ? { status_at: at } : {}),
       });
+      for (const o of c.observers)
+        if (o.statusRecorded)
+          await o.statusRecorded(trx, {
+            packetId: effect.target.id,
+            documentId: effect.target.document_id,
+            deliveryId: d.id,
+            recipientAgencyId: d.recipient_agency_id,
+            code: effect.code,
+            description: source.description,
+            at,
+          });
     }
     if (effect.code === '13')
       await exchangeRepo.updatePacket(trx, effect.target.id, { recall_requested_at: new Date() });
