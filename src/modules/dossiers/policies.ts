@@ -2,13 +2,14 @@
 import { hasRole, type Actor } from '../../platform/context.ts';
 
 export interface DossierOwnership {
-  applicantAccountId: string;
+  /** Null when the applicant filed at the counter or by post without an account. */
+  applicantAccountId: string | null;
   agencyId: string;
 }
 
 /** The applicant sees their own dossier. */
 export function isApplicant(actor: Actor, d: DossierOwnership): boolean {
-  return actor.kind === 'citizen' && actor.accountId === d.applicantAccountId;
+  return actor.kind === 'citizen' && d.applicantAccountId !== null && actor.accountId === d.applicantAccountId;
 }
 
 /** One-stop officers of the dossier's agency (and platform administrators) handle it. */

@@ -11,7 +11,8 @@ export interface ReceiptData {
   submittedAt: Date;
   dueAt: Date;
   papers: { name: string; files: number }[];
-  fees: { name: string; amount: number }[];
+  /** Fees as computed from the submitted values; `quantity` > 1 prints `unit × quantity`. */
+  fees: { name: string; amount: number; quantity?: number; unitAmount?: number }[];
 }
 
 const vnd = (n: number) => `${new Intl.NumberFormat('vi-VN').format(n)} đồng`;
@@ -53,7 +54,15 @@ export async function renderReceipt(r: ReceiptData): Promise<Buffer> {
       .heading('Phí, lệ phí', 12)
       .table(
         ['Khoản', 'Số tiền'],
-        [...r.fees.map((f) => [f.name, vnd(f.amount)]), ['Tổng cộng', vnd(total)]],
+        [
+          ...r.fees.map((f) => [
+            f.quantity && f.quantity > 1 && f.unitAmount !== undefined
+              ? `${f.name} (${vnd(f.unitAmount)} × ${f.quantity})`
+              : f.name,
+            vnd(f.amount),
+          ]),
+          ['Tổng cộng', vnd(total)],
+        ],
         [0.7, 0.3],
       );
   } else pdf.paragraph('Phí, lệ phí: không thu.');

@@ -31,7 +31,7 @@ export const dossiersRepo = {
   ): Promise<DossierRow> {
     return t(db)
       .updateTable('dossiers_dossiers')
-      .set({ ...values, updated_at: new Date() })
+      .set({ ...values, updated_at: new Date(), row_version: sql`row_version + 1` })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -1,6 +1,6 @@
 // zod schemas of the dossiers API: what comes in and what goes out (no hashes, no blob addresses).
 import { z } from 'zod';
-import { dossierStatuses } from './tables.ts';
+import { dossierStatuses, eventKinds } from './tables.ts';
 
 const text = z.object({ vi: z.string().max(200), en: z.string().max(200) });
 const isoTime = z.iso.datetime().nullable();
@@ -41,7 +41,7 @@ export const dossierSchema = z
   .meta({ id: 'Dossier' });
 
 export const timelineEntrySchema = z.object({
-  kind: z.enum(['status', 'fee_paid', 'supplemented', 'feedback']),
+  kind: z.enum(eventKinds),
   status: z.enum(dossierStatuses),
   nationalStatus: z.number().int().nullable(),
   statusName: text,

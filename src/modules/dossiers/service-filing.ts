@@ -5,14 +5,21 @@ import { recordAudit } from '../../platform/audit/chain.ts';
 import { isoDateOfDay, localDay } from '../../platform/calendar/index.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { Unauthenticated } from '../../platform/errors.ts';
-import { validateFormValues, type FormIssue, type Paper, type ProcedureVersion } from '../services/index.ts';
+import {
+  computeFees,
+  validateFormValues,
+  type FeeComputation,
+  type FormIssue,
+  type Paper,
+  type ProcedureVersion,
+} from '../services/index.ts';
 import { counterDay, formatDossierCode } from './code.ts';
 import type { DossiersDeps } from './deps.ts';
 import { AgencyNotCompetent, DossierInvalid, NoFeeToPay, ProcedureNotAvailable } from './errors.ts';
 import { checkUpload, cleanFileName } from './files.ts';
 import { renderReceipt } from './receipt.ts';
 import { dossiersRepo, type DossierRow, type PaperRow } from './repo.ts';
-import { changeStatus, ownDossier, requireState, toView, type DossierView } from './shared.ts';
+import { applicantRecipient, changeStatus, ownDossier, requireState, toView, type DossierView } from './shared.ts';
 
 export interface CompetentAgency {
   id: string;
@@ -48,6 +55,12 @@ export function papersNeedingFiles(version: ProcedureVersion): Paper[] {
 }
 
 export { secretHash };
+
+/** The fees of a dossier's values as the catalogue's rules say (national-portal filings count as online). */
+export function dossierFees(v: ProcedureVersion, values: Record<string, unknown>, channel: string): FeeComputation {
+  const via = channel === 'counter' || channel === 'post' ? channel : 'online';
+  return computeFees(v.content, values as Parameters<typeof computeFees>[1], via);
+}
 
 export function createFiling(deps: DossiersDeps) {
   const { db, logger } = deps;
@@ -122,7 +135,8 @@ export function createFiling(deps: DossiersDeps) {
           agency_code: code,
           status: 'draft',
           form_values: {},
-          fee_total: content.fees.reduce((s, f) => s + f.amount, 0),
+          // What the fees come to once the form is filled is computed at submission.
+          fee_total: computeFees(content, {}).total,
           fee_paid_at: null,
           lookup_secret_hash: null,
           receipt_sha256: null,
@@ -219,6 +233,14 @@ export function createFiling(deps: DossiersDeps) {
       });
     },
 
+    /** The fees of the dossier's values (a draft's when its form is valid; else those without a rule on the form). */
+    async fees(ctx: RequestContext, id: string): Promise<FeeComputation> {
+      const row = await ownDossier(db, ctx, id);
+      const v = await versionOf(row);
+      const r = validateFormValues(v.content.form, row.form_values);
+      return dossierFees(v, r.ok ? r.values : {}, row.channel);
+    },
+
     /** What stops a draft from being submitted: form issues and required papers without a file. */
     async problems(ctx: RequestContext, id: string): Promise<SubmissionProblems> {
       const row = await ownDossier(db, ctx, id);
@@ -255,11 +277,13 @@ export function createFiling(deps: DossiersDeps) {
           sequence,
         });
         const dueAt = deps.calendar.dueAfterWorkingDays(now, v.content.timeLimit.workingDays);
+        const fees = dossierFees(v, checked.values, locked.channel);
         const updated = await changeStatus(deps, trx, ctx, locked, 'submitted', {
           notice: 'none',
           set: {
             code,
             form_values: checked.values,
+            fee_total: fees.total,
             submitted_at: now,
             due_at: dueAt,
             lookup_secret_hash: secretHash(lookupSecret),
@@ -268,7 +292,7 @@ export function createFiling(deps: DossiersDeps) {
         await deps.notify.notify(
           ctx,
           {
-            recipient: { accountId: locked.applicant_account_id },
+            recipient: applicantRecipient(locked) ?? {},
             template: 'dossier_received',
             params: {
               dossierCode: code,
@@ -307,7 +331,9 @@ export function createFiling(deps: DossiersDeps) {
             .map((p) => ({ name: p.name, files: papers.filter((x) => x.paper_key === p.key).length }))
             .filter((p) => p.files > 0),
         ],
-        fees: v.content.fees.filter((f) => f.amount > 0).map((f) => ({ name: f.name, amount: f.amount })),
+        fees: dossierFees(v, row.form_values, row.channel)
+          .lines.filter((f) => f.amount > 0)
+          .map((f) => ({ name: f.name, amount: f.amount, quantity: f.quantity, unitAmount: f.unitAmount })),
       });
       const blob = await deps.blobs.put(pdf);
       await dossiersRepo.update(db, row.id, { receipt_sha256: blob.sha256 });
@@ -321,21 +347,24 @@ export function createFiling(deps: DossiersDeps) {
       const total = Number(row.fee_total);
       if (total <= 0 || row.fee_paid_at || !deps.payments) throw NoFeeToPay();
       const v = await versionOf(row);
+      // Exactly what submission computed from the submitted values: a version is immutable and
+      // the values are frozen, so the lines add up to fee_total; anything else is refused.
+      const lines = dossierFees(v, row.form_values, row.channel).lines.filter((f) => f.amount > 0);
       const { payment } = await deps.payments.createPayment(ctx, {
-        payerAccountId: row.applicant_account_id,
+        payerAccountId: ctx.actor.kind === 'citizen' ? ctx.actor.accountId : (row.applicant_account_id ?? ''),
         payerName: row.applicant_name,
         agencyId: row.agency_id,
         agencyName: row.agency_name,
         reference: { kind: 'dossier', id: row.id, code: row.code ?? row.id },
-        items: v.content.fees
-          .filter((f) => f.amount > 0)
-          .slice(0, 20)
-          .map((f, i) => ({
-            kind: f.kind,
-            code: `${f.kind.toUpperCase()}${i + 1}`,
-            name: f.name,
-            amount: f.amount,
-          })),
+        items: lines.slice(0, 20).map((f) => ({
+          kind: f.kind,
+          code: `${f.kind.toUpperCase()}${f.index + 1}`,
+          name: f.name,
+          amount: f.amount,
+          quantity: f.quantity,
+          unitAmount: f.unitAmount,
+        })),
+        expectedTotal: total,
         description: `Phí, lệ phí hồ sơ ${row.code ?? ''}`.slice(0, 255),
         returnPath: `/dossiers/${row.id}`,
       });

@@ -66,6 +66,19 @@ export function toView(r: DossierRow): DossierView {
   };
 }
 
+/**
+ * Where the applicant's notices go: their account, or for a dossier taken at the counter or by
+ * post without one, the e-mail or phone recorded at intake (null: nobody to tell).
+ */
+export function applicantRecipient(
+  r: DossierRow,
+): { accountId: string } | { email: string } | { phone: string } | null {
+  if (r.applicant_account_id) return { accountId: r.applicant_account_id };
+  if (r.applicant_email) return { email: r.applicant_email };
+  if (r.applicant_phone) return { phone: r.applicant_phone };
+  return null;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const ownership = (r: DossierRow) => ({ applicantAccountId: r.applicant_account_id, agencyId: r.agency_id });
@@ -150,37 +163,43 @@ export async function changeStatus(
     at: updated.updated_at,
     actor: ctx.actor,
   });
-  const code = updated.code ?? '';
+  const recipient = applicantRecipient(row);
   const notice = o.notice ?? 'status';
-  if (notice !== 'none') {
-    const seq = `${status}:${Date.now()}`;
-    await deps.notify.notify(
-      ctx,
-      notice === 'supplement'
-        ? {
-            recipient: { accountId: row.applicant_account_id },
-            template: 'supplement_requested',
-            params: { dossierCode: code, reason: (o.note ?? '').slice(0, 2000) || '—' },
-            channels: ['in_app'],
-            dedupeKey: `dossier:${row.id}:status:${seq}`,
-          }
-        : notice === 'result'
-          ? {
-              recipient: { accountId: row.applicant_account_id },
-              template: 'result_ready',
-              params: { dossierCode: code },
-              channels: ['in_app'],
-              dedupeKey: `dossier:${row.id}:status:${seq}`,
-            }
-          : {
-              recipient: { accountId: row.applicant_account_id },
-              template: 'dossier_status_changed',
-              params: { dossierCode: code, statusName: statusNames[status] },
-              channels: ['in_app'],
-              dedupeKey: `dossier:${row.id}:status:${seq}`,
-            },
-      trx,
-    );
-  }
+  if (notice !== 'none' && recipient) await notifyApplicant(deps, trx, ctx, updated, notice, o.note ?? null);
   return updated;
+}
+
+/** The applicant's notice of a status change (in-app for an account, else e-mail or SMS). */
+async function notifyApplicant(
+  deps: Pick<DossiersDeps, 'notify'>,
+  trx: Tx,
+  ctx: RequestContext,
+  row: DossierRow,
+  notice: 'status' | 'supplement' | 'result',
+  note: string | null,
+): Promise<void> {
+  const recipient = applicantRecipient(row);
+  if (!recipient) return;
+  const code = row.code ?? '';
+  const channels: ('in_app' | 'email' | 'sms')[] =
+    'accountId' in recipient ? ['in_app'] : 'email' in recipient ? ['email'] : ['sms'];
+  const dedupeKey = `dossier:${row.id}:status:${row.status}:${Date.now()}`;
+  const base = { recipient, channels, dedupeKey };
+  await deps.notify.notify(
+    ctx,
+    notice === 'supplement'
+      ? {
+          ...base,
+          template: 'supplement_requested',
+          params: { dossierCode: code, reason: (note ?? '').slice(0, 2000) || '—' },
+        }
+      : notice === 'result'
+        ? { ...base, template: 'result_ready', params: { dossierCode: code } }
+        : {
+            ...base,
+            template: 'dossier_status_changed',
+            params: { dossierCode: code, statusName: statusNames[row.status] },
+          },
+    trx,
+  );
 }

@@ -23,13 +23,50 @@ export type PaperMediaType = (typeof paperMediaTypes)[number];
 export const dossierChannels = ['online', 'counter', 'post', 'national_portal'] as const;
 export type DossierChannel = (typeof dossierChannels)[number];
 
-export type EventKind = 'status' | 'fee_paid' | 'supplemented' | 'feedback';
+export const eventKinds = ['status', 'fee_paid', 'supplemented', 'feedback', 'step', 'document', 'archived'] as const;
+export type EventKind = (typeof eventKinds)[number];
+
+export const timelinessValues = ['early', 'on_time', 'late'] as const;
+export type TimelinessValue = (typeof timelinessValues)[number];
+
+/** How a step instance ended (form 06). */
+export const stepOutcomes = [
+  'forwarded',
+  'sent_back',
+  'reassigned',
+  'suspended',
+  'stopped',
+  'finished',
+  'supplement',
+  'withdrawn',
+] as const;
+export type StepOutcome = (typeof stepOutcomes)[number];
+
+/** HinhThuc: how the result reaches the applicant. */
+export const returnMethods = ['online', 'counter', 'post'] as const;
+export type ReturnMethod = (typeof returnMethods)[number];
+
+/** Time allotted to a step: working days or working hours on the holiday calendar. */
+export type Allotted = { workingDays: number } | { workingHours: number };
+
+/** One step of a procedure's workflow, as stored in `dossiers_workflows.steps`. */
+export interface WorkflowStepDef {
+  /** Stable key, e.g. `tham_dinh`. */
+  key: string;
+  name: { vi: string; en: string };
+  /** Role that handles it (`officialRoles`): specialist, unit_leader, one_stop_officer, admin… */
+  role: string;
+  /** Optional sub-unit (an agency id) whose officers handle it; else the dossier's agency. */
+  unit?: string;
+  allotted: Allotted;
+}
 
 export type DossiersTables = {
   dossiers_dossiers: {
     id: string;
     code: string | null;
-    applicant_account_id: string;
+    /** Null for a dossier taken at the counter or by post for someone without an account. */
+    applicant_account_id: string | null;
     applicant_name: string;
     procedure_code: string;
     procedure_name: string;
@@ -55,7 +92,80 @@ export type DossiersTables = {
     feedback_at: Date | null;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
+    /** Optimistic concurrency: every officer action carries the version it saw. */
+    row_version: Generated<number>;
+    applicant_id_number: Generated<string | null>;
+    applicant_phone: Generated<string | null>;
+    applicant_email: Generated<string | null>;
+    applicant_address: Generated<string | null>;
+    received_at: Generated<Date | null>;
+    received_by: Generated<string | null>;
+    /** due_at is the due date in force; these keep the original and the extended one (form 04). */
+    original_due_at: Generated<Date | null>;
+    extended_due_at: Generated<Date | null>;
+    extensions: Generated<number>;
+    supplement_requested_at: Generated<Date | null>;
+    suspended_at: Generated<Date | null>;
+    suspension_reason: Generated<string | null>;
+    stop_reason: Generated<string | null>;
+    refusal_reason: Generated<string | null>;
+    workflow_id: Generated<string | null>;
+    result_year: Generated<number | null>;
+    result_number: Generated<number | null>;
+    /** Number as printed, e.g. `15/2026/KQ-000.00.01.H41`. */
+    result_reference: Generated<string | null>;
+    /** SHA-256 (blob address) of the XML-DSig signed manifest of the result PDF. */
+    result_signature_sha256: Generated<string | null>;
+    result_signed_at: Generated<Date | null>;
+    return_method: Generated<ReturnMethod | null>;
+    delivered_at: Generated<Date | null>;
+    timeliness: Generated<TimelinessValue | null>;
+    timeliness_original: Generated<TimelinessValue | null>;
+    due_warned_at: Generated<Date | null>;
+    overdue_at: Generated<Date | null>;
+    archived_at: Generated<Date | null>;
   };
+  dossiers_workflows: {
+    id: string;
+    /** `*` is the platform default. */
+    procedure_code: string;
+    agency_id: string | null;
+    version: number;
+    steps: WorkflowStepDef[];
+    supplement_clock: Generated<'restart' | 'pause'>;
+    created_by: string;
+    created_at: Generated<Date>;
+  };
+  /** One row per step instance: a line of form 06. */
+  dossiers_steps: {
+    id: string;
+    dossier_id: string;
+    agency_id: string;
+    seq: number;
+    step_index: number;
+    step_key: string;
+    name_vi: string;
+    name_en: string;
+    role: string;
+    unit_id: string | null;
+    unit_name: string | null;
+    /** Null: waiting in the queue of `role` at the agency (or unit). */
+    assignee_id: string | null;
+    assignee_name: string | null;
+    sender_id: string | null;
+    sender_name: string | null;
+    started_at: Date;
+    due_at: Date | null;
+    taken_at: Date | null;
+    finished_at: Date | null;
+    finished_by: string | null;
+    finished_by_name: string | null;
+    timeliness: TimelinessValue | null;
+    outcome: StepOutcome | null;
+    note: string | null;
+    warned_at: Generated<Date | null>;
+  };
+  dossiers_registers: { agency_id: string; year: number; last: number };
   dossiers_papers: {
     id: string;
     dossier_id: string;

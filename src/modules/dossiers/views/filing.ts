@@ -22,6 +22,7 @@ import { html } from '../../../platform/pages/html.ts';
 import { renderPage } from '../../../platform/pages/layout.ts';
 import {
   formErrorMessage,
+  renderFeeLines,
   renderFormFields,
   valuesFromFormPost,
   type FormIssue,
@@ -230,6 +231,7 @@ export async function registerFilingPages(app: App, service: DossierService): Pr
     const version = await service.versionOf(d.versionId);
     const papers = await service.papers(request.ctx, id);
     const problems = await service.problems(request.ctx, id);
+    const fees = await service.fees(request.ctx, id);
     const title = dm.t('reviewTitle', l);
     const wanted = version.content.papers.filter((p) => p.template?.kind !== 'generated');
     const all: FieldError[] = [
@@ -249,12 +251,10 @@ export async function registerFilingPages(app: App, service: DossierService): Pr
           [dm.t('procedure', l), d.procedureName],
           [dm.t('agency', l), d.agencyName],
           [dm.t('applicantName', l), d.applicantName],
-          [
-            dm.t('fees', l),
-            d.feeTotal > 0 ? `${new Intl.NumberFormat('vi-VN').format(d.feeTotal)} đ` : dm.t('noFee', l),
-          ],
         ])}
         <p>${linkButton(dm.t('editValues', l), `/dossiers/${id}/edit`)}</p>
+        <h2 id="f-fees">${dm.t('fees', l)}</h2>
+        ${renderFeeLines(fees, l)}
         <h2>${dm.t('papers', l)}</h2>
         ${table({
           caption: dm.t('papers', l),

@@ -1,0 +1,404 @@
+// The only file of the statistics that touches the database: the daily counters (written by the
+// observer, recomputed by the rebuild), their sums over a period, ratings and the register book.
+import { sql, type RawBuilder } from 'kysely';
+import { dayOfIsoDate, type WorkCalendar } from '../../../platform/calendar/index.ts';
+import type { Db, DbOrTx, Tx } from '../../../platform/db/database.ts';
+import type { DossiersTables, DossierChannel, DossierStatus } from '../tables.ts';
+import type { Delta } from './contributions.ts';
+import { counterNames, type DailyCounters, type StatsTables } from './tables.ts';
+
+const t = (db: DbOrTx) => db.withTables<StatsTables & DossiersTables>();
+
+/** Local date (Asia/Ho_Chi_Minh, UTC+7 all year) of a timestamptz expression. */
+const localDateOf = (column: RawBuilder<unknown>) =>
+  sql<string>`((${column} AT TIME ZONE 'UTC') + interval '7 hours')::date`;
+
+export type GroupBy = 'procedure' | 'agency' | 'channel' | 'month' | 'none';
+
+export interface CounterFilter {
+  /** Agencies to count; null = every agency (platform administrators). */
+  agencyIds: readonly string[] | null;
+  procedureCode?: string | undefined;
+  channel?: DossierChannel | undefined;
+  /** Inclusive local dates 'yyyy-MM-dd'. */
+  from: string;
+  to: string;
+}
+
+/** Counter sums of a group: the period's figures and the open dossiers before and at its end. */
+export type CounterSums = DailyCounters & {
+  key: string;
+  receivedOnline: number;
+  receivedCounter: number;
+  receivedPost: number;
+  receivedPortal: number;
+  /** Open (received, not closed) before the period began — carried over. */
+  carriedOver: number;
+  /** Open at the end of the period. */
+  openAtEnd: number;
+};
+
+export interface RatingSums {
+  key: string;
+  ratings: number;
+  ratingSum: number;
+  satisfied: number;
+}
+
+export type RegisterStatusGroup = 'open' | 'finished' | 'closed';
+export type RegisterTimeliness = 'early' | 'on_time' | 'late' | 'overdue';
+
+export interface RegisterFilter {
+  agencyId: string;
+  /** Submission instants: [fromTs, toTs). */
+  fromTs: Date;
+  toTs: Date;
+  procedureCode?: string | undefined;
+  channel?: DossierChannel | undefined;
+  group?: RegisterStatusGroup | undefined;
+  timeliness?: RegisterTimeliness | undefined;
+  /** A dossier code (exact) or words of the applicant's name. */
+  q?: string | undefined;
+  now: Date;
+}
+
+export interface RegisterRow {
+  id: string;
+  code: string;
+  applicant_name: string;
+  procedure_code: string;
+  procedure_name: string;
+  channel: DossierChannel;
+  status: DossierStatus;
+  submitted_at: Date;
+  due_at: Date | null;
+  finished_at: Date | null;
+  returned_at: Date | null;
+}
+
+const openStatuses: DossierStatus[] = [
+  'submitted',
+  'received',
+  'processing',
+  'awaiting_supplement',
+  'awaiting_payment',
+];
+const finishedStatuses: DossierStatus[] = ['result_ready', 'delivered'];
+const closedStatuses: DossierStatus[] = ['refused', 'withdrawn', 'stopped'];
+
+/** Statuses of a register group. */
+export const groupStatuses: Record<RegisterStatusGroup, DossierStatus[]> = {
+  open: openStatuses,
+  finished: finishedStatuses,
+  closed: closedStatuses,
+};
+
+/** The working-day numbering the rebuild joins on: day → working days since 2000-01-01. */
+function calendarTable(calendar: WorkCalendar): { days: string[]; cumulative: number[] } {
+  const start = dayOfIsoDate('2020-01-01');
+  const end = dayOfIsoDate('2034-12-31');
+  const days: string[] = [];
+  const cumulative: number[] = [];
+  for (let day = start; day <= end; day++) {
+    days.push(new Date(day * 86_400_000).toISOString().slice(0, 10));
+    cumulative.push(calendar.workingDaysBetween(start - 1, day));
+  }
+  return { days, cumulative };
+}
+
+export const statsRepo = {
+  /** Adds `delta` to the counters of the dossier's agency × procedure × day × channel. */
+  async apply(
+    trx: Tx,
+    key: { agencyId: string; procedureCode: string; channel: DossierChannel },
+    delta: Delta,
+  ): Promise<void> {
+    const values = Object.fromEntries(counterNames.map((n) => [n, delta.counters[n] ?? 0]));
+    const set = Object.fromEntries(
+      counterNames
+        .filter((n) => (delta.counters[n] ?? 0) !== 0)
+        .map((n) => [n, sql`${sql.ref(`dossiers_stats_daily.${n}`)} + ${sql.ref(`excluded.${n}`)}`]),
+    );
+    if (Object.keys(set).length === 0) return;
+    await t(trx)
+      .insertInto('dossiers_stats_daily')
+      .values({
+        agency_id: key.agencyId,
+        procedure_code: key.procedureCode,
+        day: delta.day,
+        channel: key.channel,
+        ...values,
+      })
+      .onConflict((oc) => oc.columns(['agency_id', 'day', 'procedure_code', 'channel']).doUpdateSet(set))
+      .execute();
+  },
+
+  /** Keeps the latest names of an agency and a procedure for the statistics' rows. */
+  async label(trx: Tx, rows: { kind: 'agency' | 'procedure'; key: string; name: string }[]): Promise<void> {
+    await t(trx)
+      .insertInto('dossiers_stats_labels')
+      .values(rows.map((r) => ({ ...r, name: r.name.slice(0, 500) })))
+      .onConflict((oc) =>
+        oc
+          .columns(['kind', 'key'])
+          .doUpdateSet({ name: sql`excluded.name` })
+          .where(sql.ref('dossiers_stats_labels.name'), '<>', sql.ref('excluded.name')),
+      )
+      .execute();
+  },
+
+  async labels(db: DbOrTx, kind: 'agency' | 'procedure', keys: string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = await t(db)
+      .selectFrom('dossiers_stats_labels')
+      .select(['key', 'name'])
+      .where('kind', '=', kind)
+      .where('key', 'in', keys)
+      .execute();
+    return new Map(rows.map((r) => [r.key, r.name]));
+  },
+
+  /** True when the dossier's papers were filed as files (digitised), not only the online form. */
+  async hasPaperFiles(db: DbOrTx, dossierId: string): Promise<boolean> {
+    const r = await t(db)
+      .selectFrom('dossiers_papers')
+      .select('id')
+      .where('dossier_id', '=', dossierId)
+      .where('purpose', '=', 'paper')
+      .limit(1)
+      .executeTakeFirst();
+    return r !== undefined;
+  },
+
+  /** When the dossier last entered `status` on its timeline. */
+  async enteredAt(db: DbOrTx, dossierId: string, status: DossierStatus): Promise<Date | null> {
+    const r = await t(db)
+      .selectFrom('dossiers_events')
+      .select('at')
+      .where('dossier_id', '=', dossierId)
+      .where('kind', '=', 'status')
+      .where('status', '=', status)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r?.at ?? null;
+  },
+
+  /**
+   * Recomputes every counter and label from the dossiers and their timelines, in one
+   * transaction. The table is locked against the observers' writes first, so a dossier that
+   * changes meanwhile is counted once: by the rebuild if it committed before, by its observer
+   * (which waits for the lock) otherwise.
+   */
+  async rebuild(db: Db, calendar: WorkCalendar): Promise<{ rows: number }> {
+    const cal = calendarTable(calendar);
+    return db.transaction().execute(async (trx) => {
+      await sql`LOCK TABLE dossiers_stats_daily, dossiers_stats_labels IN EXCLUSIVE MODE`.execute(trx);
+      await sql`DELETE FROM dossiers_stats_daily`.execute(trx);
+      await sql`DELETE FROM dossiers_stats_labels`.execute(trx);
+      const received = localDateOf(sql`COALESCE(d.submitted_at, d.created_at)`);
+      await sql`
+        INSERT INTO dossiers_stats_daily (agency_id, procedure_code, day, channel, received, digitised)
+        SELECT d.agency_id, d.procedure_code, ${received}, d.channel, count(*),
+               count(*) FILTER (WHERE EXISTS (
+                 SELECT 1 FROM dossiers_papers p WHERE p.dossier_id = d.id AND p.purpose = 'paper'))
+          FROM dossiers_dossiers d
+         WHERE d.status <> 'draft'
+         GROUP BY 1, 2, 3, 4`.execute(trx);
+      // A closing is dated by its timeline entry (a result by finished_at when set).
+      const eventAt = (status: RawBuilder<unknown>) => sql`(
+        SELECT e.at FROM dossiers_events e
+         WHERE e.dossier_id = d.id AND e.kind = 'status' AND e.status = ${status}
+         ORDER BY e.id DESC LIMIT 1)`;
+      await sql`
+        WITH cal AS (
+          SELECT * FROM unnest(${cal.days}::date[], ${cal.cumulative}::int[]) AS c(day, n)
+        ), closed AS (
+          SELECT d.agency_id, d.procedure_code, d.channel, d.due_at, d.fee_total, d.fee_paid_at,
+                 d.result_sha256, COALESCE(d.submitted_at, d.created_at) AS received_at,
+                 CASE WHEN d.status IN ('result_ready', 'delivered') THEN 'finished' ELSE d.status END AS outcome,
+                 COALESCE(
+                   CASE WHEN d.status IN ('result_ready', 'delivered')
+                        THEN COALESCE(d.finished_at, ${eventAt(sql`'result_ready'`)})
+                        ELSE ${eventAt(sql`d.status`)} END,
+                   d.updated_at) AS closed_at
+            FROM dossiers_dossiers d
+           WHERE d.status IN ('result_ready', 'delivered', 'refused', 'withdrawn', 'stopped')
+        ), dated AS (
+          SELECT c.*, ${localDateOf(sql`c.closed_at`)} AS day, ${localDateOf(sql`c.due_at`)} AS due_day,
+                 ${localDateOf(sql`c.received_at`)} AS received_day
+            FROM closed c
+        )
+        INSERT INTO dossiers_stats_daily AS s (agency_id, procedure_code, day, channel, finished, early,
+          on_time, late, processing_days, fee_due, fee_paid_online, result_electronic, refused, withdrawn, stopped)
+        SELECT x.agency_id, x.procedure_code, x.day, x.channel,
+               count(*) FILTER (WHERE outcome = 'finished'),
+               count(*) FILTER (WHERE outcome = 'finished' AND x.day < x.due_day),
+               count(*) FILTER (WHERE outcome = 'finished' AND (x.due_day IS NULL OR x.day = x.due_day)),
+               count(*) FILTER (WHERE outcome = 'finished' AND x.day > x.due_day),
+               COALESCE(sum(GREATEST(cf.n - cr.n, 0)) FILTER (WHERE outcome = 'finished'), 0),
+               count(*) FILTER (WHERE outcome = 'finished' AND x.fee_total > 0),
+               count(*) FILTER (WHERE outcome = 'finished' AND x.fee_total > 0 AND x.fee_paid_at IS NOT NULL),
+               count(*) FILTER (WHERE outcome = 'finished' AND x.result_sha256 IS NOT NULL),
+               count(*) FILTER (WHERE outcome = 'refused'),
+               count(*) FILTER (WHERE outcome = 'withdrawn'),
+               count(*) FILTER (WHERE outcome = 'stopped')
+          FROM dated x
+          LEFT JOIN cal cf ON cf.day = x.day
+          LEFT JOIN cal cr ON cr.day = x.received_day
+         GROUP BY 1, 2, 3, 4
+        ON CONFLICT (agency_id, day, procedure_code, channel) DO UPDATE SET
+          finished = excluded.finished, early = excluded.early, on_time = excluded.on_time,
+          late = excluded.late, processing_days = excluded.processing_days, fee_due = excluded.fee_due,
+          fee_paid_online = excluded.fee_paid_online, result_electronic = excluded.result_electronic,
+          refused = excluded.refused, withdrawn = excluded.withdrawn, stopped = excluded.stopped`.execute(trx);
+      await sql`
+        INSERT INTO dossiers_stats_labels (kind, key, name)
+        SELECT DISTINCT ON (kind, key) kind, key, name FROM (
+          SELECT 'agency' AS kind, agency_id::text AS key, agency_name AS name, updated_at FROM dossiers_dossiers
+           WHERE status <> 'draft'
+          UNION ALL
+          SELECT 'procedure', procedure_code, procedure_name, updated_at FROM dossiers_dossiers
+           WHERE status <> 'draft') n
+         ORDER BY kind, key, updated_at DESC`.execute(trx);
+      const count = await sql<{ n: string }>`SELECT count(*) AS n FROM dossiers_stats_daily`.execute(trx);
+      return { rows: Number(count.rows[0]?.n ?? 0) };
+    });
+  },
+
+  /** Counter sums per group over [from, to], with the open dossiers before and at the end. */
+  async sums(db: DbOrTx, f: CounterFilter, groupBy: GroupBy): Promise<CounterSums[]> {
+    const key =
+      groupBy === 'procedure'
+        ? sql<string>`procedure_code`
+        : groupBy === 'agency'
+          ? sql<string>`agency_id::text`
+          : groupBy === 'channel'
+            ? sql<string>`channel`
+            : groupBy === 'month'
+              ? sql<string>`CASE WHEN day < ${f.from}::date THEN '' ELSE to_char(day, 'YYYY-MM') END`
+              : sql<string>`''`;
+    const inPeriod = sql`day >= ${f.from}::date`;
+    const sum = (n: string) => sql`COALESCE(sum(${sql.ref(n)}) FILTER (WHERE ${inPeriod}), 0)`;
+    const net = sql`received - finished - refused - withdrawn - stopped`;
+    const receivedBy = (c: DossierChannel) =>
+      sql`COALESCE(sum(received) FILTER (WHERE ${inPeriod} AND channel = ${c}), 0)`;
+    const where = [sql`day <= ${f.to}::date`];
+    if (f.agencyIds) where.push(sql`agency_id = ANY(${[...f.agencyIds]}::uuid[])`);
+    if (f.procedureCode) where.push(sql`procedure_code = ${f.procedureCode}`);
+    if (f.channel) where.push(sql`channel = ${f.channel}`);
+    const r = await sql<Record<string, string>>`
+      SELECT ${key} AS key,
+             ${sql.join(counterNames.map((n) => sql`${sum(n)} AS ${sql.ref(n)}`))},
+             ${receivedBy('online')} AS received_online, ${receivedBy('counter')} AS received_counter,
+             ${receivedBy('post')} AS received_post, ${receivedBy('national_portal')} AS received_portal,
+             COALESCE(sum(${net}) FILTER (WHERE day < ${f.from}::date), 0) AS carried_over,
+             COALESCE(sum(${net}), 0) AS open_at_end
+        FROM dossiers_stats_daily
+       WHERE ${sql.join(where, sql` AND `)}
+       GROUP BY 1
+       ORDER BY 1
+       LIMIT 2000`.execute(db);
+    return r.rows.map((row) => {
+      const out: Record<string, number | string> = { key: row['key'] ?? '' };
+      for (const n of counterNames) out[n] = Number(row[n] ?? 0);
+      return {
+        ...(out as unknown as DailyCounters & { key: string }),
+        receivedOnline: Number(row['received_online']),
+        receivedCounter: Number(row['received_counter']),
+        receivedPost: Number(row['received_post']),
+        receivedPortal: Number(row['received_portal']),
+        carriedOver: Number(row['carried_over']),
+        openAtEnd: Number(row['open_at_end']),
+      };
+    });
+  },
+
+  /** Ratings given in [from, to] per group (satisfaction). */
+  async ratings(db: DbOrTx, f: CounterFilter, groupBy: GroupBy): Promise<RatingSums[]> {
+    const key =
+      groupBy === 'procedure'
+        ? sql<string>`procedure_code`
+        : groupBy === 'agency'
+          ? sql<string>`agency_id::text`
+          : groupBy === 'channel'
+            ? sql<string>`channel`
+            : groupBy === 'month'
+              ? sql<string>`to_char(${localDateOf(sql`feedback_at`)}, 'YYYY-MM')`
+              : sql<string>`''`;
+    const where = [
+      sql`rating IS NOT NULL`,
+      sql`feedback_at >= (${f.from}::date - interval '7 hours') AT TIME ZONE 'UTC'`,
+      sql`feedback_at < (${f.to}::date + interval '17 hours') AT TIME ZONE 'UTC'`,
+    ];
+    if (f.agencyIds) where.push(sql`agency_id = ANY(${[...f.agencyIds]}::uuid[])`);
+    if (f.procedureCode) where.push(sql`procedure_code = ${f.procedureCode}`);
+    if (f.channel) where.push(sql`channel = ${f.channel}`);
+    const r = await sql<{ key: string; ratings: string; rating_sum: string; satisfied: string }>`
+      SELECT ${key} AS key, count(*) AS ratings, sum(rating) AS rating_sum,
+             count(*) FILTER (WHERE rating >= 4) AS satisfied
+        FROM dossiers_dossiers
+       WHERE ${sql.join(where, sql` AND `)}
+       GROUP BY 1
+       LIMIT 2000`.execute(db);
+    return r.rows.map((row) => ({
+      key: row.key,
+      ratings: Number(row.ratings),
+      ratingSum: Number(row.rating_sum),
+      satisfied: Number(row.satisfied),
+    }));
+  },
+
+  /** One page of the register book (form 07): the agency's dossiers received in the period. */
+  async register(db: DbOrTx, f: RegisterFilter, page: { limit: number; offset: number }): Promise<RegisterRow[]> {
+    let q = t(db)
+      .selectFrom('dossiers_dossiers as d')
+      .select([
+        'd.id',
+        'd.code',
+        'd.applicant_name',
+        'd.procedure_code',
+        'd.procedure_name',
+        'd.channel',
+        'd.status',
+        'd.submitted_at',
+        'd.due_at',
+        'd.finished_at',
+        sql<Date | null>`(SELECT e.at FROM dossiers_events e WHERE e.dossier_id = d.id AND e.kind = 'status'
+          AND e.status = 'delivered' ORDER BY e.id DESC LIMIT 1)`.as('returned_at'),
+      ])
+      .where('d.agency_id', '=', f.agencyId)
+      .where('d.status', '<>', 'draft')
+      .where('d.submitted_at', '>=', f.fromTs)
+      .where('d.submitted_at', '<', f.toTs);
+    if (f.procedureCode) q = q.where('d.procedure_code', '=', f.procedureCode);
+    if (f.channel) q = q.where('d.channel', '=', f.channel);
+    if (f.group) q = q.where('d.status', 'in', groupStatuses[f.group]);
+    if (f.timeliness === 'overdue')
+      q = q.where('d.status', 'in', openStatuses).where('d.due_at', '<', f.now);
+    else if (f.timeliness) {
+      const op = f.timeliness === 'early' ? sql`<` : f.timeliness === 'on_time' ? sql`=` : sql`>`;
+      q = q
+        .where('d.status', 'in', finishedStatuses)
+        .where(
+          sql<boolean>`${localDateOf(sql`d.finished_at`)} ${op} ${localDateOf(sql`d.due_at`)}`,
+        );
+    }
+    const words = f.q?.trim();
+    if (words) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('d.code', '=', words),
+          eb('d.applicant_name', 'ilike', `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
+        ]),
+      );
+    }
+    const rows = await q
+      .orderBy('d.submitted_at')
+      .orderBy('d.code')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return rows.map((r) => ({ ...r, code: r.code ?? '', submitted_at: r.submitted_at ?? new Date(0) }));
+  },
+};
