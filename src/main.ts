@@ -170,7 +170,7 @@ export async function buildPlatform(deps: {
     calendar,
     notify: notify.service,
   });
-  const audit = createAuditModule({ db });
+  const audit = createAuditModule({ db, logger: log('audit') });
 
   const modules = [
     directory,

@@ -5,7 +5,14 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import type { RequestContext } from '../context.ts';
-import { eventHash, recordAudit, recordAuditAlone, verifyAuditChain, type AuditEvent } from './chain.ts';
+import {
+  eventHash,
+  recordAudit,
+  recordAuditAlone,
+  sealAuditChain,
+  verifyAuditChain,
+  type AuditEvent,
+} from './chain.ts';
 
 const agencyId = '0b8f7a52-4c39-4d36-9a57-3f1d2b6c1a01';
 
@@ -92,7 +99,7 @@ describe('audit chain', () => {
     assert.equal((await verifyAuditChain(t.database.db)).ok, true);
   });
 
-  it('chains concurrent transactions one after another with consecutive numbers', async () => {
+  it('chains concurrent transactions with consecutive numbers once sealed', async () => {
     const wide = openDatabase(t.url, 20);
     try {
       const perTransaction = 3;
@@ -108,29 +115,59 @@ describe('audit chain', () => {
           }),
         ),
       );
-      const rows = await wide.db
-        .selectFrom('audit_events')
-        .select(['seq', 'request_id'])
-        .orderBy('seq')
-        .execute();
+      assert.equal(await sealAuditChain(wide.db), transactions * perTransaction);
+      const rows = await wide.db.selectFrom('audit_events').select(['seq']).orderBy('seq').execute();
       assert.deepEqual(
         rows.map((r) => Number(r.seq)),
         Array.from({ length: transactions * perTransaction }, (_, i) => i + 1),
       );
-      // The head stays locked until commit, so one transaction's events are never interleaved.
-      for (let start = 0; start < rows.length; start += perTransaction) {
-        const group = new Set(rows.slice(start, start + perTransaction).map((r) => r.request_id));
-        assert.equal(
-          group.size,
-          1,
-          `events ${start + 1}–${start + perTransaction} come from one transaction`,
-        );
-      }
       assert.deepEqual(await verifyAuditChain(wide.db), {
         ok: true,
         checked: transactions * perTransaction,
         firstBreak: null,
       });
+    } finally {
+      await wide.close();
+    }
+  });
+
+  it('lets a transaction commit while another one that wrote an event is still open', async () => {
+    const wide = openDatabase(t.url, 4);
+    try {
+      let releaseSlow!: () => void;
+      const slowMayCommit = new Promise<void>((resolve) => (releaseSlow = resolve));
+      let slowWrote!: () => void;
+      const slowHasWritten = new Promise<void>((resolve) => (slowWrote = resolve));
+      const slow = wide.db.transaction().execute(async (trx) => {
+        await recordAudit(trx, officialCtx('slow'), { action: 'test.slow' });
+        slowWrote();
+        await slowMayCommit;
+      });
+      await slowHasWritten;
+      // With a lock held by the open transaction this would wait for it; it must not.
+      const fast = wide.db
+        .transaction()
+        .execute((trx) => recordAudit(trx, officialCtx('fast'), { action: 'test.fast' }));
+      const first = await Promise.race([fast.then(() => 'fast'), sleep(3000).then(() => 'blocked')]);
+      assert.equal(first, 'fast');
+      // Only committed events are chained: the open transaction's event waits for its commit.
+      assert.equal(await sealAuditChain(wide.db), 1);
+      releaseSlow();
+      await slow;
+      assert.equal(await sealAuditChain(wide.db), 1);
+      const rows = await wide.db
+        .selectFrom('audit_events')
+        .select(['seq', 'action'])
+        .orderBy('seq')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [Number(r.seq), r.action]),
+        [
+          [1, 'test.fast'],
+          [2, 'test.slow'],
+        ],
+      );
+      assert.equal((await verifyAuditChain(wide.db)).ok, true);
     } finally {
       await wide.close();
     }

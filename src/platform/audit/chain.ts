@@ -64,20 +64,21 @@ export function eventHash(e: Omit<AuditEvent, 'hash'>): string {
   return createHash('sha256').update(e.prevHash).update('\n').update(body).digest('hex');
 }
 
+/** An event as written by a transaction, before the sealer numbers and chains it. */
+export type RecordedAuditEvent = Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>;
+
 /**
- * Appends one event to the chain inside the caller's transaction. The head row is locked
- * until commit, so concurrent writers are chained one after another; call it last in the
- * transaction to keep that lock short.
+ * Writes one event inside the caller's transaction, unsealed: it commits or rolls back with the
+ * change it describes, and takes no lock, so writers run in parallel. The sealer
+ * (`sealAuditChain`, run by `startAuditSealer` and before every read of the chain) numbers and
+ * hash-chains committed events shortly after.
  */
-export async function recordAudit(trx: Tx, ctx: RequestContext, input: AuditInput): Promise<AuditEvent> {
-  const head = await sql<{
-    seq: string;
-    hash: string;
-  }>`SELECT seq, hash FROM audit_chain_head FOR UPDATE`.execute(trx);
-  const current = head.rows[0];
-  if (!current) throw new Error('audit chain head missing');
-  const base: Omit<AuditEvent, 'hash'> = {
-    seq: Number(current.seq) + 1,
+export async function recordAudit(
+  trx: Tx,
+  ctx: RequestContext,
+  input: AuditInput,
+): Promise<RecordedAuditEvent> {
+  const event: RecordedAuditEvent = {
     id: randomUUID(),
     occurredAt: new Date().toISOString(),
     actorKind: ctx.actor.kind,
@@ -89,16 +90,11 @@ export async function recordAudit(trx: Tx, ctx: RequestContext, input: AuditInpu
     outcome: input.outcome ?? 'success',
     requestId: ctx.requestId,
     ip: ctx.ip,
-    // Hash what the database will give back: jsonb keeps JSON only (a Date becomes its ISO
-    // string, undefined disappears), so hashing the raw object would break verification.
-    details: JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>,
-    prevHash: current.hash,
+    details: input.details ?? {},
   };
-  const event: AuditEvent = { ...base, hash: eventHash(base) };
   await trx
     .insertInto('audit_events')
     .values({
-      seq: String(event.seq),
       id: event.id,
       occurred_at: new Date(event.occurredAt),
       actor_kind: event.actorKind,
@@ -111,24 +107,105 @@ export async function recordAudit(trx: Tx, ctx: RequestContext, input: AuditInpu
       request_id: event.requestId,
       ip: event.ip,
       details: JSON.stringify(event.details) as unknown as Record<string, unknown>,
-      prev_hash: event.prevHash,
-      hash: event.hash,
     })
-    .execute();
-  await trx
-    .updateTable('audit_chain_head')
-    .set({ seq: String(event.seq), hash: event.hash })
     .execute();
   return event;
 }
 
-/** Records an event in its own transaction: for refusals and failures whose change was rolled back. */
+/**
+ * Records an event in its own transaction and seals it at once: for refusals and failures whose
+ * change was rolled back, and for callers that need the chained event back.
+ */
 export async function recordAuditAlone(db: Db, ctx: RequestContext, input: AuditInput): Promise<AuditEvent> {
-  return db.transaction().execute((trx) => recordAudit(trx, ctx, input));
+  const recorded = await db.transaction().execute((trx) => recordAudit(trx, ctx, input));
+  await sealAuditChain(db);
+  const row = await db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('id', '=', recorded.id)
+    .executeTakeFirstOrThrow();
+  return toAuditEvent(row);
+}
+
+/**
+ * Chains every committed unsealed event, in the order they were written: locks the head, gives
+ * each the next sequence number and its hash over the previous one, moves the head. Sealers in
+ * several processes take turns on the head lock. Returns how many events it sealed.
+ */
+export async function sealAuditChain(db: Db, batchSize = 2000): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (trx) => {
+      const head = await sql<{
+        seq: string;
+        hash: string;
+      }>`SELECT seq, hash FROM audit_chain_head FOR UPDATE`.execute(trx);
+      const current = head.rows[0];
+      if (!current) throw new Error('audit chain head missing');
+      const rows = await trx
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('seq', 'is', null)
+        .orderBy('pending_id')
+        .limit(batchSize)
+        .execute();
+      if (rows.length === 0) return 0;
+      let seq = Number(current.seq);
+      let prevHash = current.hash;
+      const values: { pending_id: string; seq: string; prev_hash: string; hash: string }[] = [];
+      for (const row of rows) {
+        seq += 1;
+        const base: Omit<AuditEvent, 'hash'> = { ...toAuditEvent({ ...row, seq: String(seq) }), prevHash };
+        const hash = eventHash(base);
+        values.push({ pending_id: String(row.pending_id), seq: String(seq), prev_hash: prevHash, hash });
+        prevHash = hash;
+      }
+      await sql`UPDATE audit_events AS e SET seq = v.seq::bigint, prev_hash = v.prev_hash, hash = v.hash
+        FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(pending_id bigint, seq bigint, prev_hash text, hash text)
+        WHERE e.pending_id = v.pending_id AND e.seq IS NULL`.execute(trx);
+      await trx
+        .updateTable('audit_chain_head')
+        .set({ seq: String(seq), hash: prevHash })
+        .execute();
+      return rows.length;
+    });
+    sealed += n;
+    if (n < batchSize) return sealed;
+  }
+}
+
+/**
+ * Seals the chain every `intervalMs` in the background (and once at start). `stop` waits for a
+ * running pass, then seals what is left.
+ */
+export function startAuditSealer(
+  db: Db,
+  onError: (err: unknown) => void,
+  intervalMs = 250,
+): { stop: () => Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const pass = () => {
+    running = running.then(() => sealAuditChain(db)).catch(onError);
+    return running;
+  };
+  const timer = setInterval(() => {
+    if (!stopped) void pass();
+  }, intervalMs);
+  timer.unref();
+  void pass();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+      await sealAuditChain(db).catch(onError);
+    },
+  };
 }
 
 type AuditRow = {
-  seq: string;
+  seq: string | null;
   id: string;
   occurred_at: Date;
   actor_kind: string;
@@ -141,13 +218,14 @@ type AuditRow = {
   request_id: string | null;
   ip: string | null;
   details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
+  prev_hash: string | null;
+  hash: string | null;
 };
 
+/** A stored event; an unsealed one (not yet chained) has seq 0 and empty hashes. */
 export function toAuditEvent(r: AuditRow): AuditEvent {
   return {
-    seq: Number(r.seq),
+    seq: r.seq === null ? 0 : Number(r.seq),
     id: r.id,
     occurredAt: r.occurred_at.toISOString(),
     actorKind: r.actor_kind,
@@ -160,8 +238,8 @@ export function toAuditEvent(r: AuditRow): AuditEvent {
     requestId: r.request_id,
     ip: r.ip,
     details: r.details,
-    prevHash: r.prev_hash,
-    hash: r.hash,
+    prevHash: r.prev_hash ?? '',
+    hash: r.hash ?? '',
   };
 }
 
@@ -186,6 +264,7 @@ export interface VerifyResult {
  */
 export async function verifyAuditChain(db: DbOrTx, batchSize = 5000): Promise<VerifyResult> {
   if (db.isTransaction) return walkChain(db, batchSize);
+  await sealAuditChain(db as Db);
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
@@ -201,7 +280,7 @@ async function walkChain(db: DbOrTx, batchSize: number): Promise<VerifyResult> {
   const broken = (b: ChainBreak): VerifyResult => ({ ok: false, checked, firstBreak: b });
   for (;;) {
     // The first batch has no lower bound, so a forged row numbered 0 or below is seen too.
-    let query = db.selectFrom('audit_events').selectAll();
+    let query = db.selectFrom('audit_events').selectAll().where('seq', 'is not', null);
     if (checked > 0) query = query.where('seq', '>=', String(expectedSeq));
     const rows = await query.orderBy('seq').limit(batchSize).execute();
     if (rows.length === 0) break;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { Forbidden, Unauthenticated } from '../errors.ts';
 import { hasRole, isPlatformAdmin, type RequestContext } from '../context.ts';
-import { toAuditEvent, type AuditEvent, type AuditOutcome } from './chain.ts';
+import { sealAuditChain, toAuditEvent, type AuditEvent, type AuditOutcome } from './chain.ts';
 
 export interface AuditFilter {
   action?: string | undefined;
@@ -31,7 +31,9 @@ export function createAuditService(db: Db) {
         if (ctx.actor.kind !== 'official' || !hasRole(ctx.actor, 'admin')) throw Forbidden();
         agencyScope = ctx.actor.agencyId;
       }
-      let q = db.selectFrom('audit_events').selectAll();
+      // Show the chain as it stands: seal what committed transactions have written so far.
+      await sealAuditChain(db);
+      let q = db.selectFrom('audit_events').selectAll().where('seq', 'is not', null);
       if (agencyScope) q = q.where('agency_id', '=', agencyScope);
       if (filter.action)
         q = q.where('action', 'like', `${filter.action.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
