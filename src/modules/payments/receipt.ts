@@ -37,7 +37,9 @@ export async function renderReceipt(payment: PaymentView, locale: Locale): Promi
       [t('no'), t('item'), t('kind'), t('amount')],
       payment.items.map((item, i) => [
         String(i + 1),
-        item.name,
+        item.quantity && item.quantity > 1 && item.unitAmount !== undefined
+          ? `${item.name} (${formatVnd(item.unitAmount, locale)} × ${item.quantity})`
+          : item.name,
         item.kind === 'phi' ? t('kindPhi') : t('kindLePhi'),
         formatVnd(item.amount, locale),
       ]),

@@ -17,6 +17,9 @@ export interface PaymentItem {
   code: string;
   name: string;
   amount: number;
+  /** Units of a fee charged per unit (copies); `amount` = `unitAmount` × `quantity`. */
+  quantity?: number | undefined;
+  unitAmount?: number | undefined;
 }
 
 export type PaymentsTables = {

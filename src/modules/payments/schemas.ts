@@ -11,6 +11,9 @@ export const paymentItemSchema = z.object({
   code: z.string().min(1).max(50),
   name: z.string().min(1).max(300),
   amount: vndAmount,
+  /** Units charged (a fee per copy); `amount` = `unitAmount` × `quantity`. */
+  quantity: z.number().int().min(1).max(1000).optional(),
+  unitAmount: z.number().int().min(0).max(MAX_AMOUNT).optional(),
 });
 
 /** What the dossiers module asks for when a citizen pays a dossier's fees. */
@@ -23,7 +26,20 @@ export const createPaymentSchema = z.object({
   /** Its name, printed on the receipt (TenDonVi). */
   agencyName: z.string().trim().min(1).max(300),
   reference: z.object({ kind: z.literal('dossier'), id: z.uuid(), code: z.string().min(1).max(100) }),
-  items: z.array(paymentItemSchema).min(1).max(20),
+  items: z
+    .array(paymentItemSchema)
+    .min(1)
+    .max(20)
+    .refine(
+      (items) =>
+        items.every(
+          (i) =>
+            i.quantity === undefined || i.unitAmount === undefined || i.unitAmount * i.quantity === i.amount,
+        ),
+      'PAYMENTS_ITEM_QUANTITY',
+    ),
+  /** The total the caller computed (a dossier's fee_total): the items must add up to it exactly. */
+  expectedTotal: vndAmount.optional(),
   description: z.string().trim().min(1).max(255),
   /** Where the citizen goes back to after paying: a path on this portal. */
   returnPath: z

@@ -139,6 +139,8 @@ export function createPaymentCore(deps: PaymentsDeps) {
         const amount = p.items.reduce((sum, item) => sum + item.amount, 0);
         if (!Number.isSafeInteger(amount) || amount > 999_999_999_999)
           throw PaymentInvalid({ field: 'items' });
+        if (p.expectedTotal !== undefined && p.expectedTotal !== amount)
+          throw PaymentInvalid({ field: 'expectedTotal' });
         const now = deps.now();
         const expiresAt = new Date(now.getTime() + deps.expiryMinutes * 60_000);
         const row = await db.transaction().execute(async (trx) => {

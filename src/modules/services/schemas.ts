@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agencyKinds } from '../directory/index.ts';
+import { checkFeeRules } from './fees.ts';
 import { formDefinitionSchema } from './form/definition.ts';
 
 /** MaTTHC as in the national catalogue (`1.001193`), optionally with a local suffix (`1.001193.000.00.00.H26`). */
@@ -45,13 +46,46 @@ export const paperSchema = z
   })
   .strict();
 
+/** A condition on a form field (dotted path outside repeatable groups), as a field's `showWhen`. */
+const feeConditionSchema = z
+  .object({
+    field: z
+      .string()
+      .max(200)
+      .regex(/^[a-z][a-zA-Z0-9_]{0,39}(\.[a-z][a-zA-Z0-9_]{0,39}){0,3}$/),
+    equals: z.union([z.string().max(200), z.number(), z.boolean()]).optional(),
+    in: z.array(z.string().max(200)).max(50).optional(),
+    filled: z.boolean().optional(),
+  })
+  .strict();
+
 export const feeSchema = z
   .object({
     kind: z.enum(feeKinds),
     name: shortText(300),
-    /** VND, whole đồng. */
+    /** VND, whole đồng (of one unit when `perUnit` is set). */
     amount: z.number().int().min(0).max(1_000_000_000_000),
+    /** The catalogue's words; without a rule below, the agency decides and nothing is charged online. */
     condition: z.string().trim().max(500).optional(),
+    /** Charged only when this holds for the submitted values. */
+    when: feeConditionSchema.optional(),
+    /** Not charged when this holds. */
+    unless: feeConditionSchema.optional(),
+    /** amount × (units − free), units from a number field, a select of numbers or a repeatable group. */
+    perUnit: z
+      .object({
+        field: feeConditionSchema.shape.field,
+        free: z.number().int().min(0).max(1000).optional(),
+        max: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Charged only for dossiers filed through these channels. */
+    channels: z
+      .array(z.enum(['online', 'counter', 'post']))
+      .min(1)
+      .max(3)
+      .optional(),
   })
   .strict();
 
@@ -110,6 +144,10 @@ export const procedureContentSchema = z
     note: z.string().trim().max(2000).optional(),
   })
   .strict()
+  .superRefine((c, ctx) => {
+    for (const issue of checkFeeRules(c.fees, c.form))
+      ctx.addIssue({ code: 'custom', message: issue.code, path: issue.path.split('.') });
+  })
   .meta({ id: 'ProcedureContent' });
 export type ProcedureContent = z.infer<typeof procedureContentSchema>;
 export type Paper = z.infer<typeof paperSchema>;

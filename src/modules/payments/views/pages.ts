@@ -64,7 +64,9 @@ function details(p: PaymentView, l: Locale): SafeHtml {
     headers: [m.t('item', l), m.t('kind', l), m.t('amount', l)],
     rows: [
       ...p.items.map((i) => [
-        i.name,
+        i.quantity && i.quantity > 1 && i.unitAmount !== undefined
+          ? `${i.name} (${formatVnd(i.unitAmount, l)} × ${i.quantity})`
+          : i.name,
         i.kind === 'phi' ? m.t('kindPhi', l) : m.t('kindLePhi', l),
         formatVnd(i.amount, l),
       ]),

@@ -99,11 +99,8 @@ export const householdBusiness: SeedProcedure = {
         pledge(),
       ],
     },
-    fees: [
-      fee('Lệ phí đăng ký hộ kinh doanh', 100000, {
-        condition: 'mức thu do Hội đồng nhân dân cấp tỉnh quyết định (ví dụ Hà Nội)',
-      }),
-    ],
+    fees: [fee('Lệ phí đăng ký hộ kinh doanh', 100000)],
+    feeNote: 'Mức thu do Hội đồng nhân dân cấp tỉnh quyết định (ví dụ Hà Nội).',
     timeLimit: { workingDays: 3 },
     level: { decree42: 'toan_trinh', legacy: 4 },
     result: { type: 'both', name: 'Giấy chứng nhận đăng ký hộ kinh doanh' },
@@ -210,7 +207,10 @@ export const enterpriseRegistration: SeedProcedure = {
       ],
     },
     fees: [
-      fee('Lệ phí đăng ký doanh nghiệp', 50000, { condition: 'miễn khi đăng ký qua mạng thông tin điện tử' }),
+      fee('Lệ phí đăng ký doanh nghiệp', 50000, {
+        condition: 'miễn khi đăng ký qua mạng thông tin điện tử',
+        channels: ['counter', 'post'],
+      }),
       fee('Phí công bố nội dung đăng ký doanh nghiệp', 100000, { kind: 'phi' }),
     ],
     timeLimit: { workingDays: 3 },
@@ -277,11 +277,8 @@ export const constructionPermit: SeedProcedure = {
         pledge(),
       ],
     },
-    fees: [
-      fee('Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ', 75000, {
-        condition: 'mức thu do Hội đồng nhân dân cấp tỉnh quyết định (ví dụ Hà Nội)',
-      }),
-    ],
+    fees: [fee('Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ', 75000)],
+    feeNote: 'Mức thu do Hội đồng nhân dân cấp tỉnh quyết định (ví dụ Hà Nội).',
     timeLimit: { workingDays: 15, note: 'Tính từ ngày nhận đủ hồ sơ hợp lệ' },
     level: { decree42: 'mot_phan', legacy: 3 },
     result: { type: 'paper', name: 'Giấy phép xây dựng kèm bản vẽ thiết kế' },

@@ -113,7 +113,11 @@ export const birthRegistration: SeedProcedure = {
       fee('Lệ phí đăng ký khai sinh đúng hạn', 0, {
         condition: 'miễn lệ phí khi đăng ký trong thời hạn 60 ngày kể từ ngày sinh',
       }),
-      fee('Phí cấp bản sao trích lục', 8000, { kind: 'phi', condition: 'mỗi bản sao, nếu có yêu cầu' }),
+      fee('Phí cấp bản sao trích lục', 8000, {
+        kind: 'phi',
+        condition: 'mỗi bản sao, nếu có yêu cầu',
+        perUnit: { field: 'copies' },
+      }),
     ],
     timeLimit: {
       workingDays: 0,
@@ -321,6 +325,14 @@ export const criminalRecord: SeedProcedure = {
         ),
         f.text('purpose', 'Mục đích sử dụng Phiếu', { ...req, maxLength: 200 }),
         f.num('copies', 'Số lượng Phiếu đề nghị cấp', { ...req, min: 1, max: 10 }),
+        f.check(
+          'reducedFee',
+          'Thuộc đối tượng được giảm 50% phí (sinh viên, người có công với cách mạng, thân nhân liệt sĩ)',
+          {
+            labelEn:
+              'Entitled to the reduced fee (students, people with meritorious services, relatives of martyrs)',
+          },
+        ),
         f.phone('phone', 'Số điện thoại', req),
         f.email('email', 'Thư điện tử'),
         deliveryField(),
@@ -329,14 +341,19 @@ export const criminalRecord: SeedProcedure = {
       ],
     },
     fees: [
-      fee('Phí cung cấp thông tin lý lịch tư pháp', 200000, { kind: 'phi' }),
+      fee('Phí cung cấp thông tin lý lịch tư pháp', 200000, {
+        kind: 'phi',
+        unless: { field: 'reducedFee', equals: true },
+      }),
       fee('Phí cung cấp thông tin lý lịch tư pháp (giảm)', 100000, {
         kind: 'phi',
         condition: 'sinh viên, người có công với cách mạng, thân nhân liệt sĩ',
+        when: { field: 'reducedFee', equals: true },
       }),
       fee('Phí cấp từ Phiếu thứ 3 trở đi', 5000, {
         kind: 'phi',
         condition: 'mỗi Phiếu thêm trong cùng một lần yêu cầu',
+        perUnit: { field: 'copies', free: 2 },
       }),
     ],
     feeNote:

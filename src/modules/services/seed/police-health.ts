@@ -84,8 +84,14 @@ export const permanentResidence: SeedProcedure = {
       ],
     },
     fees: [
-      fee('Lệ phí đăng ký thường trú', 20000, { condition: 'nộp hồ sơ trực tiếp' }),
-      fee('Lệ phí đăng ký thường trú (trực tuyến)', 10000, { condition: 'nộp hồ sơ trực tuyến' }),
+      fee('Lệ phí đăng ký thường trú', 20000, {
+        condition: 'nộp hồ sơ trực tiếp',
+        channels: ['counter', 'post'],
+      }),
+      fee('Lệ phí đăng ký thường trú (trực tuyến)', 10000, {
+        condition: 'nộp hồ sơ trực tuyến',
+        channels: ['online'],
+      }),
     ],
     timeLimit: { workingDays: 7 },
     level: { decree42: 'toan_trinh', legacy: 4 },
@@ -190,9 +196,12 @@ export const passport: SeedProcedure = {
       ],
     },
     fees: [
-      fee('Lệ phí cấp mới hộ chiếu', 200000),
+      fee('Lệ phí cấp mới hộ chiếu', 200000, {
+        unless: { field: 'previousStatus', in: ['mat', 'hong'] },
+      }),
       fee('Lệ phí cấp lại hộ chiếu do bị hỏng hoặc bị mất', 400000, {
         condition: 'khi hộ chiếu cũ bị mất hoặc bị hỏng',
+        when: { field: 'previousStatus', in: ['mat', 'hong'] },
       }),
     ],
     timeLimit: { workingDays: 8 },

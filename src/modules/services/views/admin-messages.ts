@@ -66,8 +66,8 @@ export const a = defineMessages('servicesAdmin', {
     en: 'Papers, one a line: key | name | kind (original, copy, certified_copy, original_or_copy, electronic) | count | required or conditional | condition | generated',
   },
   feesLines: {
-    vi: 'Phí, lệ phí, mỗi dòng: le_phi hoặc phi | tên | số tiền (đồng) | điều kiện',
-    en: 'Fees, one a line: le_phi or phi | name | amount (VND) | condition',
+    vi: 'Phí, lệ phí, mỗi dòng: le_phi hoặc phi | tên | số tiền (đồng) | điều kiện | quy tắc tính (JSON, tùy chọn: {"when":{"field":"previousStatus","in":["mat"]}}, "unless", {"perUnit":{"field":"copies","free":2}}, {"channels":["online"]})',
+    en: 'Fees, one a line: le_phi or phi | name | amount (VND) | condition | rule (JSON, optional: {"when":{"field":"previousStatus","in":["mat"]}}, "unless", {"perUnit":{"field":"copies","free":2}}, {"channels":["online"]})',
   },
   feeNote: { vi: 'Ghi chú về phí', en: 'Note on fees' },
   workingDays: { vi: 'Thời hạn (ngày làm việc)', en: 'Time limit (working days)' },

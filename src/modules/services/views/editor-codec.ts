@@ -183,7 +183,13 @@ export function editorValues(c: ProcedureContent): Record<string, string> {
         ].join(' | '),
       )
       .join('\n'),
-    fees: c.fees.map((f) => [f.kind, f.name, f.amount, f.condition ?? ''].join(' | ')).join('\n'),
+    fees: c.fees
+      .map((f) => {
+        const { kind, name, amount, condition, ...rule } = f;
+        const cells = [kind, name, amount, condition ?? ''];
+        return (Object.keys(rule).length > 0 ? [...cells, JSON.stringify(rule)] : cells).join(' | ');
+      })
+      .join('\n'),
     feeNote: c.feeNote ?? '',
     workingDays: String(c.timeLimit.workingDays),
     hours: c.timeLimit.hours === undefined ? '' : String(c.timeLimit.hours),
@@ -247,8 +253,22 @@ export function contentFromPost(
     }),
     form: { fields },
     fees: lines(str(body['fees'])).map((l) => {
-      const [kind = 'le_phi', name = '', amount = '0', condition = ''] = cols(l);
-      return { kind, name, amount: num(amount), condition: opt(condition) };
+      const [kind = 'le_phi', name = '', amount = '0', condition = '', ...rest] = cols(l);
+      // The machine rule (when, unless, perUnit, channels) is the fifth cell, as JSON.
+      const ruleText = rest.join(' | ').trim();
+      let rule: unknown;
+      try {
+        rule = ruleText ? JSON.parse(ruleText) : {};
+      } catch {
+        rule = { rule: ruleText }; // unknown key: the schema refuses it next to the box
+      }
+      return {
+        kind,
+        name,
+        amount: num(amount),
+        condition: opt(condition),
+        ...(typeof rule === 'object' && rule !== null && !Array.isArray(rule) ? rule : { rule }),
+      };
     }),
     feeNote: opt(str(body['feeNote'])),
     timeLimit: {

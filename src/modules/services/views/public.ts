@@ -17,9 +17,11 @@ import { html, type HtmlValue, type SafeHtml } from '../../../platform/pages/htm
 import { renderPage } from '../../../platform/pages/layout.ts';
 import { createPublishedCache } from '../cache.ts';
 import { ProcedureNotFound } from '../errors.ts';
+import { feeHasRule } from '../fees.ts';
 import { listFields } from '../form/definition.ts';
 import { codeParams, type LinkedSetContent, type ProcedureContent } from '../schemas.ts';
 import type { PublishedProcedure, ServicesService } from '../service.ts';
+import { feeRuleText } from './fees.ts';
 import { fieldLabel } from './form-render.ts';
 import { m } from './messages.ts';
 
@@ -90,7 +92,12 @@ export function procedureBody(
       : table({
           caption: m.t('fees', l),
           headers: [m.t('feeName', l), m.t('feeKind', l), m.t('amount', l), m.t('condition', l)],
-          rows: c.fees.map((f) => [f.name, m.t(`fee_${f.kind}`, l), money(f.amount, l), f.condition ?? '']),
+          rows: c.fees.map((f) => [
+            f.name,
+            m.t(`fee_${f.kind}`, l),
+            f.perUnit ? `${money(f.amount, l)} / 1` : money(f.amount, l),
+            [f.condition, feeHasRule(f) ? feeRuleText(f, c.form, l) : ''].filter(Boolean).join(' — '),
+          ]),
           empty: '—',
         });
   const fields = listFields(c.form).filter((x) => x.field.type !== 'group' || x.field.repeatable);
