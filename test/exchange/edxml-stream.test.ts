@@ -105,4 +105,24 @@ describe('edXML streaming limits', () => {
       assert.deepEqual(chunked.attachments, whole.attachments, `chunks of ${size}`);
     }
   });
+
+  it('decodes attachment text holding character references and CRLF line breaks, whatever the chunking', async () => {
+    const plain = Buffer.from(base);
+    const whole = await readEdxml(plain, { keepAttachmentContent: true });
+    const encoded = whole.attachments[0]?.content?.toString('base64') ?? '';
+    assert.ok(encoded.length > 8, 'the fixture has an attachment');
+    // Line breaks as CRLF, some as character references, and one letter written as a reference.
+    const body = encoded
+      .replace(/(.{20})/g, '$1\r\n')
+      .replace(/(.{60})\r\n/, '$1&#13;&#10;')
+      .replace(/^(.)/, (c) => `&#${c.charCodeAt(0)};`);
+    const xml = Buffer.from(head + body + tail);
+    for (const size of [1, 7, 64, xml.length]) {
+      function* pieces() {
+        for (let i = 0; i < xml.length; i += size) yield xml.subarray(i, i + size);
+      }
+      const read = await readEdxml(Readable.from(pieces()), { keepAttachmentContent: true });
+      assert.deepEqual(read.attachments[0]?.content, whole.attachments[0]?.content, `chunks of ${size}`);
+    }
+  });
 });

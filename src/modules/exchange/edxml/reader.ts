@@ -198,8 +198,25 @@ class PacketParser {
 
   /** Feeds decoded text; attachment text is taken out of saxes' buffer so it never accumulates. */
   async write(text: string): Promise<void> {
-    this.parser.write(text);
     const inner = this.parser as unknown as { state: number; text: string };
+    let rest = text;
+    if (this.decoder && inner.state === SAXES_TEXT_STATE) {
+      // Fast path: an attachment's base64 run up to the next markup goes straight to the decoder
+      // (saxes would only copy it character by character). A run holding an entity reference
+      // takes the ordinary path, which resolves it.
+      const lt = rest.indexOf('<');
+      const run = lt === -1 ? rest.length : lt;
+      const amp = rest.indexOf('&');
+      if (run > 0 && (amp === -1 || amp >= run)) {
+        if (inner.text.length > 0) {
+          this.queue(this.decoder.push(inner.text));
+          inner.text = '';
+        }
+        this.queue(this.decoder.push(rest.slice(0, run)));
+        rest = rest.slice(run);
+      }
+    }
+    if (rest.length > 0) this.parser.write(rest);
     if (inner.state === SAXES_TEXT_STATE && inner.text.length > 0) {
       if (this.decoder) {
         this.queue(this.decoder.push(inner.text));
