@@ -95,6 +95,8 @@ describe('public service portal: a new user files a birth registration in a brow
     await fill('applicantId', '001195012345');
     await fill('applicantPhone', '0912345678');
     await page.locator('[name="f.relation"]').selectOption('me');
+    // One copy of the extract: 8,000 đ, the fee the rest of the journey pays (fees follow the form).
+    await page.locator('[name="f.copies"]').selectOption('1');
     await page.locator('[name="f.delivery"]').selectOption('truc_tuyen');
     await page.locator('[name="f.pledge"]').check();
     await page.getByRole('button', { name: 'Tiếp tục' }).click();
