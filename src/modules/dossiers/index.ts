@@ -45,6 +45,8 @@ export interface DossiersModule {
   onPaid: (trx: Tx, payment: PaymentView) => Promise<void>;
   /** Registers an observer called inside every transaction that changes a dossier. */
   observe: (observer: DossierObserver) => void;
+  /** The registered observers, for a change made outside the service (a dossier imported by sync). */
+  observers: readonly DossierObserver[];
 }
 
 /**
@@ -105,5 +107,6 @@ export function createDossiersModule(deps: {
     observe: (observer) => {
       observers.push(observer);
     },
+    observers,
   };
 }

@@ -104,7 +104,11 @@ export function createPortalClient(settings: PortalSettings, o: { timeoutMs?: nu
   async function call(service: string, fields: Record<string, unknown>): Promise<PortalAnswer> {
     for (let attempt = 0; attempt < 2; attempt++) {
       session ??= await login();
-      const raw = await post('/integration', { session, madonvi: settings.agency, service, ...fields }, service);
+      const raw = await post(
+        '/integration',
+        { session, madonvi: settings.agency, service, ...fields },
+        service,
+      );
       const parsed = answerSchema.safeParse(raw);
       if (!parsed.success) throw new PortalUnavailable(`${service} answered an unreadable answer`);
       const code = parsed.data.error_code;
@@ -138,7 +142,10 @@ export function createPortalClient(settings: PortalSettings, o: { timeoutMs?: nu
     async listFiled(from, after) {
       const answer = await call(portalServices.list, { TuNgay: from, MaHoSoSau: after });
       // Items are read one by one: one malformed item must not hide the others.
-      const rows = z.array(z.unknown()).max(LIST_PAGE).safeParse(answer.data ?? []);
+      const rows = z
+        .array(z.unknown())
+        .max(LIST_PAGE)
+        .safeParse(answer.data ?? []);
       if (!rows.success) throw new PortalUnavailable('listing answered an unreadable list');
       const items: FiledItem[] = [];
       let skipped = 0;

@@ -25,8 +25,11 @@ export type ReceivedItem =
   | { service: 'DongBoHoSoMC'; madonvi: string; isUpdating: boolean; item: DossierItem; at: Date }
   | { service: 'CapNhatTienDoHoSoMC'; madonvi: string; item: ProgressItem; at: Date };
 
-/** How the next calls fail: HTTP 503, an answer with code 99, or a dropped connection. */
-export type FailureMode = 'http' | 'busy' | 'drop';
+/**
+ * How the next calls fail: HTTP 503, an answer with code 99 (busy), a dropped connection, or a
+ * refusal of the item (code 01, as for invalid data).
+ */
+export type FailureMode = 'http' | 'busy' | 'drop' | 'refuse';
 
 export interface FakeNationalPortal {
   /** Base URL for NATIONAL_PORTAL_URL (`/auth` and `/integration` below it). */
@@ -97,6 +100,9 @@ export async function startFakeNationalPortal(
   let failureMode: FailureMode = 'http';
   let down = false;
 
+  // A dossier the portal holds: announced by DongBoHoSoMC, or filed on the portal itself.
+  const isKnown = (maHoSo: string) => known.has(maHoSo) || filed.some((f) => f.MaHoSo === maHoSo);
+
   const answer = (service: string, code: string, extra: Record<string, unknown> = {}) => {
     calls.push({ service, code });
     return { error_code: code, message: code === portalCodes.ok ? 'Thành công' : 'Lỗi', ...extra };
@@ -133,7 +139,7 @@ export async function startFakeNationalPortal(
             continue;
           }
           // A new dossier is announced with isUpdating "False", every later snapshot with "True".
-          if ((isUpdating === 'True') !== known.has(item.MaHoSo)) return answer(service, portalCodes.invalid);
+          if ((isUpdating === 'True') !== isKnown(item.MaHoSo)) return answer(service, portalCodes.invalid);
           seenIds.add(item.MaDongBo);
           known.set(item.MaHoSo, item);
           received.push({ service, madonvi: agency, isUpdating: isUpdating === 'True', item, at: now() });
@@ -143,7 +149,7 @@ export async function startFakeNationalPortal(
       case portalServices.progress: {
         if (data.length === 0 || data.length > 100) return answer(service, portalCodes.invalid);
         const items = data.map((d) => progressItemSchema.safeParse(d));
-        if (items.some((p) => !p.success || !known.has(p.data.MaHoSo)))
+        if (items.some((p) => !p.success || !isKnown(p.data.MaHoSo)))
           return answer(service, portalCodes.invalid);
         for (const p of items) {
           const item = p.data as ProgressItem;
@@ -166,7 +172,9 @@ export async function startFakeNationalPortal(
         if (!/^\d{14}$/.test(from)) return answer(service, portalCodes.invalid);
         const page = filed
           .filter((f) => f.NgayNop > from || (f.NgayNop === from && f.MaHoSo > after))
-          .sort((a, b) => (a.NgayNop === b.NgayNop ? (a.MaHoSo < b.MaHoSo ? -1 : 1) : a.NgayNop < b.NgayNop ? -1 : 1))
+          .sort((a, b) =>
+            a.NgayNop === b.NgayNop ? (a.MaHoSo < b.MaHoSo ? -1 : 1) : a.NgayNop < b.NgayNop ? -1 : 1,
+          )
           .slice(0, LIST_PAGE);
         return answer(service, portalCodes.ok, { data: page });
       }
@@ -200,6 +208,8 @@ export async function startFakeNationalPortal(
           calls.push({ service: str(body['service']), code: `fail:${failureMode}` });
           if (failureMode === 'drop') return request.socket.destroy();
           if (failureMode === 'http') return json(503, { error_code: portalCodes.busy });
+          if (failureMode === 'refuse')
+            return json(200, { error_code: portalCodes.invalid, message: 'Dữ liệu không hợp lệ' });
           return json(200, { error_code: portalCodes.busy, message: 'Hệ thống bận' });
         }
         return json(200, integration(body));

@@ -5,11 +5,12 @@
  * it, plus the unique dossier code); what cannot be imported yet is kept as a problem and tried
  * again at the next pull.
  *
- * The applicant has no account on this platform: `applicant_account_id` holds the nil UUID
- * (NATIONAL_PORTAL_APPLICANT), which no account ever has, so nobody here can act as the applicant
- * and in-app notices to it reach no one. The applicant follows the dossier on the national portal,
- * which receives every status through the outbox. The portal's applicant details (LoaiDoiTuong,
- * MaDoiTuong, e-mail, phone, address, TrichYeuHoSo) are kept in the inbound row.
+ * The applicant has no account on this platform: `applicant_account_id` is NULL (as for a dossier
+ * taken at the counter for someone without an account, BACKOFFICE.md), so nobody here acts as the
+ * applicant and no in-app notice is written; the applicant follows the dossier on the national
+ * portal, which receives every status through the outbox. The applicant's details go to the
+ * dossier's applicant columns (the identity number only when it is a CCCD/CMND of 9–12 digits);
+ * the listed item itself (LoaiDoiTuong, TrichYeuHoSo, papers) is kept in the inbound row.
  */
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../../platform/audit/chain.ts';
@@ -23,21 +24,12 @@ import { dossiersRepo } from '../repo.ts';
 import { parsePortalTime, type FiledItem } from './protocol.ts';
 import { syncRepo } from './repo.ts';
 
-/** The account id of every applicant who filed on the national portal (no local account). */
-export const NATIONAL_PORTAL_APPLICANT = '00000000-0000-0000-0000-000000000000';
-
 export type ImportOutcome =
-  | { kind: 'imported'; dossierId: string }
-  | { kind: 'already' }
-  | { kind: 'problem'; problem: ImportProblem };
+  { kind: 'imported'; dossierId: string } | { kind: 'already' } | { kind: 'problem'; problem: ImportProblem };
 
 /** Why a filed dossier could not be imported (yet). */
 export type ImportProblem =
-  | 'UNKNOWN_AGENCY'
-  | 'UNKNOWN_PROCEDURE'
-  | 'AGENCY_NOT_COMPETENT'
-  | 'CODE_TAKEN'
-  | 'BAD_DATE';
+  'UNKNOWN_AGENCY' | 'UNKNOWN_PROCEDURE' | 'AGENCY_NOT_COMPETENT' | 'CODE_TAKEN' | 'BAD_DATE';
 
 export interface ImportDeps {
   db: Db;
@@ -86,8 +78,12 @@ export async function importFiledDossier(deps: ImportDeps, item: FiledItem): Pro
       const row = await dossiersRepo.insert(trx, {
         id: randomUUID(),
         code: item.MaHoSo,
-        applicant_account_id: NATIONAL_PORTAL_APPLICANT,
+        applicant_account_id: null,
         applicant_name: item.ChuHoSo.slice(0, 200),
+        applicant_id_number: /^[0-9]{9,12}$/.test(item.MaDoiTuong) ? item.MaDoiTuong : null,
+        applicant_phone: item.SoDienThoai.slice(0, 20) || null,
+        applicant_email: item.Email.slice(0, 254) || null,
+        applicant_address: item.DiaChi.slice(0, 500) || null,
         procedure_code: published.procedure.code,
         procedure_name: content.name,
         version_id: published.version.id,
@@ -141,7 +137,12 @@ export async function importFiledDossier(deps: ImportDeps, item: FiledItem): Pro
     if ((error as { code?: string }).code === '23505') {
       const now = await syncRepo.inbound(deps.db, item.MaHoSo);
       if (now?.state === 'imported') return { kind: 'already' };
-      await syncRepo.saveInbound(deps.db, { ...record, state: 'problem', dossier_id: null, problem: 'CODE_TAKEN' });
+      await syncRepo.saveInbound(deps.db, {
+        ...record,
+        state: 'problem',
+        dossier_id: null,
+        problem: 'CODE_TAKEN',
+      });
       return { kind: 'problem', problem: 'CODE_TAKEN' };
     }
     throw error;

@@ -18,6 +18,12 @@ import { syncRepo, type OutboxRow } from './repo.ts';
 /** What the sync part needs from the catalogue: the sector of a procedure version. */
 export type SectorLookup = (versionId: string) => Promise<{ code: string; name: string } | null>;
 
+const returnText = {
+  online: 'Trả kết quả trực tuyến',
+  counter: 'Trả kết quả trực tiếp tại Bộ phận Một cửa',
+  post: 'Trả kết quả qua dịch vụ bưu chính công ích',
+} as const;
+
 const when = (d: Date | null) => (d ? portalTime(d) : '');
 type TrangThai = DossierItem['TrangThaiHoSo'];
 const codeOf = (row: DossierRow): TrangThai => String(nationalCode[row.status] ?? 1) as TrangThai;
@@ -33,9 +39,10 @@ export async function dossierItem(
     dossiersRepo.papers(trx, d.id),
     syncRepo.inboundOfDossier(trx, d.id),
   ]);
-  // A dossier pulled in from the portal keeps the applicant the portal gave us.
+  // A dossier pulled in from the portal keeps the kind of applicant and summary the portal gave.
   const a = (inbound?.item ?? {}) as Partial<Record<string, string>>;
   const note = (change.note ?? '').slice(0, 2000);
+  const delivered = d.delivered_at ?? (change.status === 'delivered' ? change.at : null);
   return {
     MaDongBo: randomUUID(),
     MaHoSo: d.code ?? '',
@@ -45,21 +52,21 @@ export async function dossierItem(
     TenLinhVuc: sector?.name ?? '',
     ChuHoSo: d.applicant_name,
     LoaiDoiTuong: a['LoaiDoiTuong'] === '2' ? '2' : '1',
-    MaDoiTuong: a['MaDoiTuong'] ?? '',
+    MaDoiTuong: d.applicant_id_number ?? a['MaDoiTuong'] ?? '',
     ThongTinKhac: '',
-    Email: a['Email'] ?? '',
+    Email: d.applicant_email ?? '',
     Fax: '',
-    SoDienThoai: a['SoDienThoai'] ?? '',
-    TrichYeuHoSo: (a['TrichYeuHoSo'] ?? d.procedure_name).slice(0, 2000),
-    NgayTiepNhan: when(d.submitted_at),
+    SoDienThoai: d.applicant_phone ?? '',
+    TrichYeuHoSo: (a['TrichYeuHoSo'] || d.procedure_name).slice(0, 2000),
+    NgayTiepNhan: when(d.received_at ?? d.submitted_at),
     NgayHenTra: when(d.due_at),
     TrangThaiHoSo: codeOf(d),
-    NgayTra: change.status === 'delivered' ? portalTime(change.at) : '',
-    ThongTinTra: change.status === 'delivered' ? 'Trả kết quả trực tuyến' : '',
-    HinhThuc: d.channel === 'post' ? '1' : '0',
+    NgayTra: when(delivered),
+    ThongTinTra: delivered ? returnText[d.return_method ?? 'online'] : '',
+    HinhThuc: d.return_method === 'post' ? '1' : '0',
     NgayKetThucXuLy: when(d.finished_at),
     DonViXuLy: d.agency_name,
-    GhiChu: note,
+    GhiChu: (note || d.refusal_reason || d.stop_reason || '').slice(0, 2000),
     TaiLieuNop: papers
       .filter((p) => p.purpose === 'paper')
       .map((p) => ({ MaThanhPhan: p.paper_key, TenTepDinhKem: p.file_name, MaHash: p.sha256 })),
@@ -83,7 +90,13 @@ export async function dossierItem(
         .map((p) => ({ MaThanhPhan: p.paper_key, TenTepDinhKem: p.file_name, MaHash: p.sha256 })),
     ],
     DanhSachGiayToKetQua: d.result_sha256
-      ? [{ TenGiayTo: 'Kết quả giải quyết thủ tục hành chính', MaHash: d.result_sha256 }]
+      ? [
+          {
+            TenGiayTo: 'Kết quả giải quyết thủ tục hành chính',
+            SoKyHieu: d.result_reference ?? '',
+            MaHash: d.result_sha256,
+          },
+        ]
       : [],
   };
 }
@@ -218,7 +231,12 @@ export function createSender(deps: {
               nextAttemptAt,
             });
             deps.logger.warn(
-              { action: 'dossiers.sync.push_failed', itemId: row.item_id, refused, attempts: row.attempts + 1 },
+              {
+                action: 'dossiers.sync.push_failed',
+                itemId: row.item_id,
+                refused,
+                attempts: row.attempts + 1,
+              },
               'national portal item not acknowledged',
             );
             return refused

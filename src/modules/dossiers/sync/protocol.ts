@@ -38,10 +38,7 @@ const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
 /** `yyyyMMddHHmmss` in Asia/Ho_Chi_Minh (UTC+7 all year: Vietnam has no daylight saving). */
 export function portalTime(d: Date): string {
-  return new Date(d.getTime() + VIETNAM_OFFSET_MS)
-    .toISOString()
-    .slice(0, 19)
-    .replace(/[-T:]/g, '');
+  return new Date(d.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 19).replace(/[-T:]/g, '');
 }
 
 /** Reads `yyyyMMddHHmmss` (Vietnam time); null when malformed or not a real moment. */

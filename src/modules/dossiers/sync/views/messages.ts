@@ -1,0 +1,36 @@
+import { defineMessages } from '../../../../platform/i18n/index.ts';
+
+export const sm = defineMessages('dossiers.sync', {
+  nav: { vi: 'Đồng bộ Cổng DVCQG', en: 'National portal sync' },
+  title: { vi: 'Đồng bộ hồ sơ với Cổng Dịch vụ công quốc gia', en: 'Dossier sync with the national portal' },
+  lead: {
+    vi: 'Mỗi thay đổi trạng thái (DongBoHoSoMC) và mỗi bước xử lý (CapNhatTienDoHoSoMC) được gửi lên Cổng DVCQG theo đúng thứ tự của từng hồ sơ, thử lại cho đến khi được xác nhận và không bao giờ gửi trùng.',
+    en: 'Every status change (DongBoHoSoMC) and processing step (CapNhatTienDoHoSoMC) goes to the national portal in each dossier’s order, retried until acknowledged and never sent twice.',
+  },
+  'state.pending': { vi: 'Đang chờ gửi', en: 'Pending' },
+  'state.sent': { vi: 'Đã gửi', en: 'Sent' },
+  'state.failed': { vi: 'Bị từ chối', en: 'Failed' },
+  counts: {
+    vi: 'Đang chờ gửi: {pending} · Đã gửi: {sent} · Bị từ chối: {failed}',
+    en: 'Pending: {pending} · Sent: {sent} · Failed: {failed}',
+  },
+  filter: { vi: 'Lọc theo trạng thái', en: 'Filter by state' },
+  caption: { vi: 'Các mục đồng bộ: {state}', en: 'Sync items: {state}' },
+  empty: { vi: 'Không có mục nào.', en: 'No items.' },
+  dossierCode: { vi: 'Mã hồ sơ', en: 'Dossier code' },
+  service: { vi: 'Dịch vụ', en: 'Service' },
+  nationalStatus: { vi: 'Trạng thái hồ sơ (TrangThaiHoSo)', en: 'Dossier status (TrangThaiHoSo)' },
+  attempts: { vi: 'Số lần gửi', en: 'Attempts' },
+  lastError: { vi: 'Lỗi gần nhất', en: 'Last error' },
+  nextAttempt: { vi: 'Gửi lại lúc', en: 'Next attempt' },
+  sentAt: { vi: 'Thời điểm xác nhận', en: 'Acknowledged at' },
+  createdAt: { vi: 'Thời điểm ghi nhận', en: 'Queued at' },
+  action: { vi: 'Thao tác', en: 'Action' },
+  retry: { vi: 'Gửi lại ngay', en: 'Send again now' },
+  retryLabel: { vi: 'Gửi lại mục {code}', en: 'Send item {code} again' },
+  retried: {
+    vi: 'Đã đưa mục trở lại hàng đợi; hệ thống sẽ gửi ngay.',
+    en: 'The item is back in the queue and will be sent now.',
+  },
+  more: { vi: 'Xem tiếp', en: 'More' },
+});
