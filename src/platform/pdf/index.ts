@@ -17,6 +17,10 @@ export interface PdfDocumentOptions {
   author?: string;
   subject?: string;
   language?: 'vi' | 'en';
+  /** Landscape A4 for wide tables (registers); portrait by default. */
+  orientation?: 'portrait' | 'landscape';
+  /** "page / pages" at the foot of every page (long registers). */
+  pageNumbers?: boolean;
 }
 
 /**
@@ -36,6 +40,7 @@ export interface PdfBuilder {
     headers: readonly string[],
     rows: readonly (readonly string[])[],
     widths?: readonly number[],
+    o?: { size?: number; repeatHeader?: boolean },
   ): PdfBuilder;
   space(points?: number): PdfBuilder;
   /** Two signature blocks side by side or one on the right. */
@@ -73,14 +78,18 @@ export async function createPdf(options: PdfDocumentOptions): Promise<PdfBuilder
   doc.setProducer('Liên thông');
   doc.setCreationDate(new Date());
 
-  const textWidth = A4[0] - 2 * MARGIN;
-  let page: PDFPage = doc.addPage(A4);
-  let y = A4[1] - MARGIN;
-  const ensure = (height: number) => {
+  const size: [number, number] = options.orientation === 'landscape' ? [A4[1], A4[0]] : A4;
+  const textWidth = size[0] - 2 * MARGIN;
+  let page: PDFPage = doc.addPage(size);
+  let y = size[1] - MARGIN;
+  /** Starts a new page when `height` does not fit; true when it did. */
+  const ensure = (height: number): boolean => {
     if (y - height < MARGIN) {
-      page = doc.addPage(A4);
-      y = A4[1] - MARGIN;
+      page = doc.addPage(size);
+      y = size[1] - MARGIN;
+      return true;
     }
+    return false;
   };
   const line = (text: string, x: number, font: PDFFont, size: number) => {
     ensure(size * 1.4);
@@ -127,14 +136,15 @@ export async function createPdf(options: PdfDocumentOptions): Promise<PdfBuilder
       }
       return builder;
     },
-    table(headers, rows, widths) {
-      const size = 9.5;
+    table(headers, rows, widths, o = {}) {
+      const size = o.size ?? 9.5;
       const fractions = widths ?? headers.map(() => 1 / headers.length);
       const cols = fractions.map((f) => f * textWidth);
       const drawRow = (cells: readonly string[], font: PDFFont) => {
         const wrapped = cells.map((c, i) => wrap(c, font, size, (cols[i] ?? 50) - 6));
         const height = Math.max(...wrapped.map((w) => w.length)) * size * 1.35 + 4;
-        ensure(height);
+        // On a new page a long table repeats its header row first.
+        if (ensure(height) && o.repeatHeader && cells !== headers) drawRow(headers, bold);
         let x = MARGIN;
         wrapped.forEach((cellLines, i) => {
           const w = cols[i] ?? 50;
@@ -176,6 +186,14 @@ export async function createPdf(options: PdfDocumentOptions): Promise<PdfBuilder
       return builder;
     },
     async toBuffer() {
+      if (options.pageNumbers) {
+        const pages = doc.getPages();
+        pages.forEach((p, i) => {
+          const text = `${i + 1} / ${pages.length}`;
+          const w = regular.widthOfTextAtSize(text, 8);
+          p.drawText(text, { x: (size[0] - w) / 2, y: MARGIN / 2, size: 8, font: regular });
+        });
+      }
       return Buffer.from(await doc.save());
     },
   };

@@ -11,17 +11,9 @@ export type Outcome = 'finished' | 'refused' | 'withdrawn' | 'stopped';
 
 /** How a status closes a dossier, or null while it is open (or a draft). */
 export function outcomeOf(status: DossierStatus | null): Outcome | null {
-  switch (status) {
-    case 'result_ready':
-    case 'delivered':
-      return 'finished';
-    case 'refused':
-    case 'withdrawn':
-    case 'stopped':
-      return status;
-    default:
-      return null;
-  }
+  if (status === 'result_ready' || status === 'delivered') return 'finished';
+  if (status === 'refused' || status === 'withdrawn' || status === 'stopped') return status;
+  return null;
 }
 
 /** The status whose timeline entry dates an outcome (a result is dated by its first state, 9). */
@@ -56,7 +48,8 @@ export function closingDelta(
   const day = localDate(closedAt);
   if (outcome !== 'finished') return { day, counters: { [outcome]: sign } };
   const timeliness = d.due_at ? calendar.timeliness(closedAt, d.due_at) : 'on_time';
-  const from = localDay(d.submitted_at ?? d.created_at);
+  // Processing time runs from acceptance at the desk (or submission, when never accepted).
+  const from = localDay(d.received_at ?? d.submitted_at ?? d.created_at);
   const days = calendar.workingDaysBetween(from, localDay(closedAt));
   const fee = Number(d.fee_total) > 0;
   return {

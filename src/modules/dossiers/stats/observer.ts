@@ -39,7 +39,8 @@ export function createStatsObserver(deps: { calendar: WorkCalendar }): DossierOb
       const after = outcomeOf(change.status);
       if (before !== after) {
         // Reopening takes back the earlier closing, dated as it was counted.
-        if (before) deltas.push(closingDelta(deps.calendar, d, before, await closedAt(trx, change, before), -1));
+        if (before)
+          deltas.push(closingDelta(deps.calendar, d, before, await closedAt(trx, change, before), -1));
         if (after) deltas.push(closingDelta(deps.calendar, d, after, await closedAt(trx, change, after), 1));
       }
       const key = { agencyId: d.agency_id, procedureCode: d.procedure_code, channel: d.channel };

@@ -71,9 +71,12 @@ export interface RegisterRow {
   channel: DossierChannel;
   status: DossierStatus;
   submitted_at: Date;
+  /** Accepted at the desk (NgayTiepNhan); null while only submitted. */
+  received_at: Date | null;
   due_at: Date | null;
   finished_at: Date | null;
-  returned_at: Date | null;
+  /** The result was returned (NgayTra). */
+  delivered_at: Date | null;
 }
 
 const openStatuses: DossierStatus[] = [
@@ -113,7 +116,10 @@ export const statsRepo = {
     key: { agencyId: string; procedureCode: string; channel: DossierChannel },
     delta: Delta,
   ): Promise<void> {
-    const values = Object.fromEntries(counterNames.map((n) => [n, delta.counters[n] ?? 0]));
+    const values = Object.fromEntries(counterNames.map((n) => [n, delta.counters[n] ?? 0])) as Record<
+      (typeof counterNames)[number],
+      number
+    >;
     const set = Object.fromEntries(
       counterNames
         .filter((n) => (delta.counters[n] ?? 0) !== 0)
@@ -215,7 +221,7 @@ export const statsRepo = {
           SELECT * FROM unnest(${cal.days}::date[], ${cal.cumulative}::int[]) AS c(day, n)
         ), closed AS (
           SELECT d.agency_id, d.procedure_code, d.channel, d.due_at, d.fee_total, d.fee_paid_at,
-                 d.result_sha256, COALESCE(d.submitted_at, d.created_at) AS received_at,
+                 d.result_sha256, COALESCE(d.received_at, d.submitted_at, d.created_at) AS received_at,
                  CASE WHEN d.status IN ('result_ready', 'delivered') THEN 'finished' ELSE d.status END AS outcome,
                  COALESCE(
                    CASE WHEN d.status IN ('result_ready', 'delivered')
@@ -251,7 +257,9 @@ export const statsRepo = {
           finished = excluded.finished, early = excluded.early, on_time = excluded.on_time,
           late = excluded.late, processing_days = excluded.processing_days, fee_due = excluded.fee_due,
           fee_paid_online = excluded.fee_paid_online, result_electronic = excluded.result_electronic,
-          refused = excluded.refused, withdrawn = excluded.withdrawn, stopped = excluded.stopped`.execute(trx);
+          refused = excluded.refused, withdrawn = excluded.withdrawn, stopped = excluded.stopped`.execute(
+        trx,
+      );
       await sql`
         INSERT INTO dossiers_stats_labels (kind, key, name)
         SELECT DISTINCT ON (kind, key) kind, key, name FROM (
@@ -350,7 +358,11 @@ export const statsRepo = {
   },
 
   /** One page of the register book (form 07): the agency's dossiers received in the period. */
-  async register(db: DbOrTx, f: RegisterFilter, page: { limit: number; offset: number }): Promise<RegisterRow[]> {
+  async register(
+    db: DbOrTx,
+    f: RegisterFilter,
+    page: { limit: number; offset: number },
+  ): Promise<RegisterRow[]> {
     let q = t(db)
       .selectFrom('dossiers_dossiers as d')
       .select([
@@ -364,8 +376,8 @@ export const statsRepo = {
         'd.submitted_at',
         'd.due_at',
         'd.finished_at',
-        sql<Date | null>`(SELECT e.at FROM dossiers_events e WHERE e.dossier_id = d.id AND e.kind = 'status'
-          AND e.status = 'delivered' ORDER BY e.id DESC LIMIT 1)`.as('returned_at'),
+        'd.received_at',
+        'd.delivered_at',
       ])
       .where('d.agency_id', '=', f.agencyId)
       .where('d.status', '<>', 'draft')
@@ -374,15 +386,12 @@ export const statsRepo = {
     if (f.procedureCode) q = q.where('d.procedure_code', '=', f.procedureCode);
     if (f.channel) q = q.where('d.channel', '=', f.channel);
     if (f.group) q = q.where('d.status', 'in', groupStatuses[f.group]);
-    if (f.timeliness === 'overdue')
-      q = q.where('d.status', 'in', openStatuses).where('d.due_at', '<', f.now);
+    if (f.timeliness === 'overdue') q = q.where('d.status', 'in', openStatuses).where('d.due_at', '<', f.now);
     else if (f.timeliness) {
       const op = f.timeliness === 'early' ? sql`<` : f.timeliness === 'on_time' ? sql`=` : sql`>`;
       q = q
         .where('d.status', 'in', finishedStatuses)
-        .where(
-          sql<boolean>`${localDateOf(sql`d.finished_at`)} ${op} ${localDateOf(sql`d.due_at`)}`,
-        );
+        .where(sql<boolean>`${localDateOf(sql`d.finished_at`)} ${op} ${localDateOf(sql`d.due_at`)}`);
     }
     const words = f.q?.trim();
     if (words) {

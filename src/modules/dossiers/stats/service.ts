@@ -198,8 +198,7 @@ const emptySums = (key: string): CounterSums => ({
 
 function addSums(a: CounterSums, b: CounterSums): CounterSums {
   const out = { ...a };
-  for (const k of Object.keys(b) as (keyof CounterSums)[])
-    if (k !== 'key') (out[k] as number) = (a[k] as number) + (b[k] as number);
+  for (const k of Object.keys(b) as (keyof CounterSums)[]) if (k !== 'key') out[k] = a[k] + b[k];
   return out;
 }
 
@@ -277,7 +276,8 @@ export function createStatsService(deps: {
   function reader(ctx: RequestContext) {
     const a = ctx.actor;
     if (a.kind === 'anonymous') throw Unauthenticated();
-    if (a.kind !== 'official' || !hasRole(a, 'one_stop_officer', 'unit_leader', 'admin')) throw StatsNotFound();
+    if (a.kind !== 'official' || !hasRole(a, 'one_stop_officer', 'unit_leader', 'admin'))
+      throw StatsNotFound();
     return a;
   }
 
@@ -343,7 +343,12 @@ export function createStatsService(deps: {
         rows = sums
           .filter((s) => s.key !== '')
           .map((s) => {
-            const row = toRow(s.key, s.key, { ...s, carriedOver: open, openAtEnd: open + s.openAtEnd }, ratingsBy.get(s.key));
+            const row = toRow(
+              s.key,
+              s.key,
+              { ...s, carriedOver: open, openAtEnd: open + s.openAtEnd },
+              ratingsBy.get(s.key),
+            );
             open += s.openAtEnd;
             return row;
           });
@@ -354,7 +359,12 @@ export function createStatsService(deps: {
           .map((s) => toRow(s.key, labels.get(s.key) ?? s.key, s, ratingsBy.get(s.key)));
       }
       const allRatings = ratings.reduce(
-        (acc, r) => ({ key: '', ratings: acc.ratings + r.ratings, ratingSum: acc.ratingSum + r.ratingSum, satisfied: acc.satisfied + r.satisfied }),
+        (acc, r) => ({
+          key: '',
+          ratings: acc.ratings + r.ratings,
+          ratingSum: acc.ratingSum + r.ratingSum,
+          satisfied: acc.satisfied + r.satisfied,
+        }),
         { key: '', ratings: 0, ratingSum: 0, satisfied: 0 },
       );
       const total = toRow('', '', totalSums, allRatings);
@@ -383,7 +393,10 @@ export function createStatsService(deps: {
     async registerExport(ctx: RequestContext, q: RegisterQuery) {
       const agency = await agencyFor(ctx, q.agencyId);
       const period = periodOf(q, today());
-      const entries = await this.registerRows(agency.id, period, q, { limit: MAX_EXPORT_ROWS + 1, offset: 0 });
+      const entries = await this.registerRows(agency.id, period, q, {
+        limit: MAX_EXPORT_ROWS + 1,
+        offset: 0,
+      });
       if (entries.length > MAX_EXPORT_ROWS) throw RegisterTooLarge();
       return { agency, period, entries };
     },
@@ -432,10 +445,10 @@ export function createStatsService(deps: {
           channel: r.channel,
           status: r.status,
           statusName: statusNames[r.status],
-          receivedAt: r.submitted_at.toISOString(),
+          receivedAt: (r.received_at ?? r.submitted_at).toISOString(),
           dueAt: r.due_at?.toISOString() ?? null,
           finishedAt: r.finished_at?.toISOString() ?? null,
-          returnedAt: r.returned_at ? new Date(r.returned_at).toISOString() : null,
+          returnedAt: r.delivered_at?.toISOString() ?? null,
           timeliness,
         };
       });
