@@ -23,6 +23,7 @@ export const sm = defineMessages('dossiers.sync', {
   attempts: { vi: 'Số lần gửi', en: 'Attempts' },
   lastError: { vi: 'Lỗi gần nhất', en: 'Last error' },
   nextAttempt: { vi: 'Gửi lại lúc', en: 'Next attempt' },
+  lastAttempt: { vi: 'Lần gửi gần nhất', en: 'Last attempt' },
   sentAt: { vi: 'Thời điểm xác nhận', en: 'Acknowledged at' },
   createdAt: { vi: 'Thời điểm ghi nhận', en: 'Queued at' },
   action: { vi: 'Thao tác', en: 'Action' },

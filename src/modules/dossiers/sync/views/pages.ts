@@ -55,7 +55,7 @@ export function registerSyncPages(app: App, service: SyncService): void {
           sm.t('nationalStatus', l),
           sm.t('attempts', l),
           q.state === 'sent' ? sm.t('sentAt', l) : sm.t('lastError', l),
-          q.state === 'sent' ? sm.t('createdAt', l) : sm.t('nextAttempt', l),
+          sm.t(q.state === 'sent' ? 'createdAt' : q.state === 'failed' ? 'lastAttempt' : 'nextAttempt', l),
           sm.t('action', l),
         ],
         rows: view.items.map((i) => [
@@ -64,7 +64,13 @@ export function registerSyncPages(app: App, service: SyncService): void {
           tag(String(i.nationalStatus), tone[i.state]),
           String(i.attempts),
           i.state === 'sent' ? (i.sentAt ? formatDateTime(i.sentAt) : '—') : (i.lastError ?? '—'),
-          i.state === 'sent' ? formatDateTime(i.createdAt) : formatDateTime(i.nextAttemptAt),
+          formatDateTime(
+            i.state === 'sent'
+              ? i.createdAt
+              : i.state === 'failed'
+                ? (i.lastAttemptAt ?? i.createdAt)
+                : i.nextAttemptAt,
+          ),
           i.state === 'sent'
             ? '—'
             : form({
