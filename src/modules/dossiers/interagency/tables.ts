@@ -70,7 +70,7 @@ export type InteragencyTables = {
     promulgation_date: string | null;
     origin_part_id: string;
     child_dossier_id: string | null;
-    reported: string[];
+    reported: Generated<string[]>;
     reply_packet_id: string | null;
     error: string | null;
     created_at: Generated<Date>;
