@@ -224,6 +224,34 @@ describe('exchange: statuses, recall, update, replace', () => {
     );
   });
 
+  it('two different updates of one document both apply; the same update sent twice is one', async () => {
+    const { a, to, id, target } = await sentDocument(2);
+    const [b, c] = to;
+    assert.ok(b && c);
+    const e = await agencyWithCodes(t);
+    // As the records desk writes them: the update carries the document's own DocumentId.
+    const update = (receivers: { receiverType: 0 | 1; organId: string }[]) =>
+      Buffer.from(
+        writeEdxml(
+          buildUpdateEdoc({
+            ...base(a.code, [b.code, c.code], target.number),
+            target: target.documentId,
+            receivers,
+          }),
+        ),
+      );
+    const first = update([{ receiverType: 1, organId: e.code }]);
+    const r1 = await t.exchange.service.send(as(a.id), first);
+    assert.equal(r1.duplicate, false);
+    assert.equal((await statusOf(a.id, id, e.id)).state, 'pending');
+    const again = await t.exchange.service.send(as(a.id), first);
+    assert.equal(again.duplicate, true, 'the same update sent twice is one');
+    const r2 = await t.exchange.service.send(as(a.id), update([{ receiverType: 0, organId: c.code }]));
+    assert.equal(r2.duplicate, false, 'a second, different update is not a duplicate');
+    assert.equal((await statusOf(a.id, id, c.id)).state, 'withdrawn');
+    assert.equal((await statusOf(a.id, id, e.id)).state, 'pending');
+  });
+
   it('replace links the new document to the old one', async () => {
     const { a, to, id, target } = await sentDocument(1);
     const replace = buildReplaceEdoc({

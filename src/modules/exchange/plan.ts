@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RequestContext } from '../../platform/context.ts';
 import type { AgencySummary } from '../directory/index.ts';
 import type { ExchangeContext } from './deps.ts';
@@ -151,7 +152,7 @@ export function createPlanner(c: ExchangeContext) {
       sender,
       senderCode: fromCode,
       documentId: header.documentId,
-      dedupeKey: `edoc:${businessType}:${header.documentId}`,
+      dedupeKey: edocDedupeKey(packet, businessType, header.documentId),
       recipients,
     };
     const business = packet.business;
@@ -190,4 +191,22 @@ export function createPlanner(c: ExchangeContext) {
       return packet.kind === 'status' ? planStatus(ctx, packet) : planEdoc(ctx, packet);
     },
   };
+}
+
+/**
+ * The duplicate key of an edoc: sender + business type + DocumentId. An update (type 2) carries the
+ * DocumentId of the document it changes, so several different updates of one document are told
+ * apart by what they change (the ReceiverList) and by the sender's own TraceHeader time; the same
+ * update sent again is still one.
+ */
+function edocDedupeKey(packet: EdxmlPacket, businessType: number, documentId: string): string {
+  const key = `edoc:${businessType}:${documentId}`;
+  if (businessType !== 2) return key;
+  const receivers = (packet.business?.documentInfo?.receivers ?? [])
+    .map((r) => `${r.receiverType ?? ''}:${r.organId ?? ''}`)
+    .sort()
+    .join('|');
+  const sentAt = packet.traces[0]?.timestamp ?? '';
+  const change = createHash('sha256').update(`${receivers}\n${sentAt}`).digest('hex').slice(0, 32);
+  return `${key}:${change}`;
 }

@@ -378,7 +378,7 @@ export function createOutgoingService(c: RecordsContext) {
         ],
       });
       const sent = await signAndSend(ctx, agencyId, packet);
-      // The axis keeps one update packet per document (its DocumentId is the document's own).
+      // The axis answers the very same update (same document, same change) as a duplicate.
       if (sent.duplicate) throw RecordStepNotAllowed({ reason: 'update already sent' });
       await db.transaction().execute(async (trx) => {
         await recordsRepo.updateOutgoing(trx, row.id, { recipients: JSON.stringify(next) });
