@@ -1,0 +1,279 @@
+/**
+ * Inter-agency procedures on one instance (issue 5, item 3): a dossier filed once at a commune,
+ * whose parts are handled by two agencies here; each part is a dossier in its agency's queue,
+ * processed normally; the whole completes when both are done, on time only if both are.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
+import {
+  agency,
+  citizen,
+  fileOnce,
+  official,
+  pdf,
+  procedure,
+  startInstance,
+  system,
+  until,
+  type Instance,
+} from './interagency-support.ts';
+
+const codes = { group: '9.700001', birth: '9.700002', insurance: '9.700003' };
+
+describe('inter-agency dossier across two agencies of one instance', () => {
+  let i: Instance;
+  let commune: { id: string; code: string };
+  let insurance: { id: string; code: string };
+  let stranger: { id: string; code: string };
+  const calendar = createWorkCalendar();
+
+  before(async () => {
+    i = await startInstance('mot.lienthong.test');
+    commune = await agency(i, { name: 'Ủy ban nhân dân xã Liên Thông' });
+    insurance = await agency(i, { kind: 'unit', name: 'Bảo hiểm xã hội cơ sở Liên Thông' });
+    stranger = await agency(i, { name: 'Ủy ban nhân dân xã Khác' });
+    await procedure(i, codes.group, {
+      name: 'Liên thông thử nghiệm',
+      agencyIds: [commune.id],
+      workingDays: 3,
+    });
+    await procedure(i, codes.birth, {
+      name: 'Đăng ký khai sinh (thử)',
+      agencyIds: [commune.id],
+      workingDays: 1,
+    });
+    await procedure(i, codes.insurance, {
+      name: 'Cấp thẻ BHYT (thử)',
+      agencyIds: [insurance.id],
+      workingDays: 2,
+    });
+    await i.interagency.service.saveProcedure(system, {
+      code: 'LT-THU-1',
+      name: 'Liên thông khai sinh và BHYT (thử)',
+      procedureCode: codes.group,
+      workingDays: 3,
+      parts: [
+        {
+          order: 1,
+          procedureCode: codes.birth,
+          procedureName: 'Đăng ký khai sinh (thử)',
+          agency: { kind: 'commune', near: 'filing' },
+          agencyDescription: 'Ủy ban nhân dân cấp xã',
+          workingDays: 1,
+          after: [],
+          result: 'Giấy khai sinh',
+        },
+        {
+          order: 2,
+          procedureCode: codes.insurance,
+          procedureName: 'Cấp thẻ BHYT (thử)',
+          agency: { code: insurance.code },
+          agencyDescription: 'Bảo hiểm xã hội cơ sở',
+          workingDays: 2,
+          after: [1],
+          result: 'Thẻ bảo hiểm y tế',
+        },
+      ],
+    });
+  });
+
+  after(async () => {
+    await i?.close();
+  });
+
+  /** Receives and returns the result of the part's dossier at its agency's desk. */
+  async function processAt(agencyId: string, childId: string, text: string) {
+    const officer = official(agencyId);
+    const queue = await i.platform.dossiers.service.listForAgency(officer);
+    assert.ok(
+      queue.some((d) => d.id === childId),
+      "the part's dossier is in its agency's queue",
+    );
+    await i.platform.dossiers.service.receive(officer, childId);
+    await i.platform.dossiers.service.returnResult(officer, childId, pdf(text));
+  }
+
+  it('refuses a definition naming an unknown procedure or agency, and a non-administrator', async () => {
+    const base = {
+      code: 'LT-SAI',
+      name: 'Sai',
+      procedureCode: codes.group,
+      workingDays: 1,
+      parts: [
+        {
+          order: 1,
+          procedureCode: '9.799999',
+          procedureName: 'Không có',
+          agency: { code: '000.00.00.Z99' },
+          agencyDescription: 'x',
+          workingDays: 1,
+          after: [],
+          result: 'x',
+        },
+        {
+          order: 2,
+          procedureCode: codes.birth,
+          procedureName: 'x',
+          agency: { kind: 'commune', near: 'filing' },
+          agencyDescription: 'x',
+          workingDays: 1,
+          after: [2],
+          result: 'x',
+        },
+      ],
+    };
+    await assert.rejects(
+      i.interagency.service.saveProcedure(system, base),
+      (e: { code: string; details: { issues: { code: string }[] } }) => {
+        assert.equal(e.code, 'INTERAGENCY_INVALID');
+        assert.ok(e.details.issues.some((x) => x.code === 'INTERAGENCY_BAD_AFTER'));
+        return true;
+      },
+    );
+    const fixed = { ...base, parts: [base.parts[0], { ...base.parts[1], after: [] }] };
+    await assert.rejects(
+      i.interagency.service.saveProcedure(system, fixed),
+      (e: { code: string; details: { issues: { code: string }[] } }) => {
+        assert.deepEqual(e.details.issues.map((x) => x.code).sort(), [
+          'INTERAGENCY_UNKNOWN_AGENCY',
+          'INTERAGENCY_UNKNOWN_PROCEDURE',
+        ]);
+        return true;
+      },
+    );
+    await assert.rejects(i.interagency.service.saveProcedure(official(commune.id, ['admin']), fixed), {
+      code: 'INTERAGENCY_FORBIDDEN',
+    });
+  });
+
+  it('filed once; each part in its agency’s queue, in order; completes on time across both', async () => {
+    const applicant = citizen();
+    const id = await fileOnce(i, applicant, codes.group, commune.id);
+    // Nothing is handed on before the desk accepts the dossier.
+    assert.equal(await i.interagency.service.hasParts(applicant, id), false);
+    const receivedAt = new Date();
+    await i.platform.dossiers.service.receive(official(commune.id), id);
+
+    let view = await i.interagency.service.partsOf(applicant, id);
+    assert.deepEqual(
+      view.parts.map((p) => [p.order, p.agencyName, p.route, p.state]),
+      [
+        [1, 'Ủy ban nhân dân xã Liên Thông', 'local', 'sent'],
+        [2, 'Bảo hiểm xã hội cơ sở Liên Thông', 'local', 'waiting'],
+      ],
+    );
+    // Due dates on the calendar: part 1 one working day from receipt; part 2 two more after it.
+    const due1 = calendar.dueAfterWorkingDays(receivedAt, 1);
+    assert.equal(view.parts[0]?.dueAt.slice(0, 10), due1.toISOString().slice(0, 10));
+    assert.equal(
+      view.parts[1]?.dueAt.slice(0, 10),
+      calendar.dueAfterWorkingDays(due1, 2).toISOString().slice(0, 10),
+    );
+    const child1 = view.parts[0]?.childDossierId ?? '';
+    // The part's dossier carries the citizen's form and papers, linked to the main dossier.
+    const officer1 = official(commune.id);
+    const child1View = await i.platform.dossiers.service.officerView(officer1, child1);
+    assert.equal(child1View.procedureCode, codes.birth);
+    assert.deepEqual(child1View.values, { childName: 'Nguyễn Thị Bình' });
+    assert.equal((await i.platform.dossiers.service.papers(officer1, child1)).length, 1);
+
+    await processAt(commune.id, child1, 'giay khai sinh');
+    view = await i.interagency.service.partsOf(applicant, id);
+    assert.equal(view.parts[0]?.state, 'done');
+    assert.equal(view.parts[1]?.state, 'sent', 'part 2 starts when part 1 is done');
+    const child2 = view.parts[1]?.childDossierId ?? '';
+    await processAt(insurance.id, child2, 'the bhyt');
+
+    const done = await until('the main dossier completes', async () => {
+      const d = await i.platform.dossiers.service.get(applicant, id);
+      return d.status === 'delivered' ? d : null;
+    });
+    view = await i.interagency.service.partsOf(applicant, id);
+    assert.deepEqual(
+      view.parts.map((p) => p.state),
+      ['done', 'done'],
+    );
+    assert.ok(view.parts.every((p) => p.timeliness === 'early' || p.timeliness === 'on_time'));
+    assert.notEqual(view.timeliness, 'late');
+    assert.ok(view.timeliness);
+    assert.deepEqual(view.lateParts, []);
+    // The whole finished when its last part did; due at the later of its own limit and the parts'.
+    assert.equal(done.finishedAt, view.parts[1]?.finishedAt);
+    assert.ok(view.dueAt && view.dueAt >= (view.parts[1]?.dueAt ?? ''));
+    assert.ok(done.hasResult);
+    // Each part's result is on the one dossier.
+    const result = await i.interagency.service.partResult(applicant, id, 2);
+    const chunks: Buffer[] = [];
+    for await (const c of result.stream) chunks.push(c as Buffer);
+    assert.match(Buffer.concat(chunks).toString('latin1'), /the bhyt/);
+    // Each part's own timeline shows where it went.
+    assert.deepEqual(
+      view.parts[1]?.timeline.map((e) => e.state),
+      ['waiting', 'sent', 'received', 'done'],
+    );
+  });
+
+  it('a late part makes the whole late', async () => {
+    const applicant = citizen();
+    const id = await fileOnce(i, applicant, codes.group, commune.id);
+    await i.platform.dossiers.service.receive(official(commune.id), id);
+    let view = await i.interagency.service.partsOf(applicant, id);
+    await processAt(commune.id, view.parts[0]?.childDossierId ?? '', 'ks');
+    view = await i.interagency.service.partsOf(applicant, id);
+    // The insurance agency took too long: its due date passed before it finished.
+    await sql`UPDATE dossiers_interagency_parts SET due_at = now() - interval '3 days'
+      WHERE dossier_id = ${id} AND ord = 2`.execute(i.db.database.db);
+    view = await i.interagency.service.partsOf(applicant, id);
+    assert.equal(view.parts[1]?.overdue, true);
+    assert.equal(view.timeliness, 'late', 'overdue before it finishes');
+    await processAt(insurance.id, view.parts[1]?.childDossierId ?? '', 'bhyt');
+    await until(
+      'completes',
+      async () => (await i.platform.dossiers.service.get(applicant, id)).status === 'delivered',
+    );
+    view = await i.interagency.service.partsOf(applicant, id);
+    assert.notEqual(view.parts[0]?.timeliness, 'late');
+    assert.equal(view.parts[1]?.timeliness, 'late');
+    assert.equal(view.timeliness, 'late');
+    assert.deepEqual(view.lateParts, [2]);
+  });
+
+  it('an agency sees only its part; other agencies and citizens get 404', async () => {
+    const applicant = citizen();
+    const id = await fileOnce(i, applicant, codes.group, commune.id);
+    await i.platform.dossiers.service.receive(official(commune.id), id);
+    let view = await i.interagency.service.partsOf(applicant, id);
+    await processAt(commune.id, view.parts[0]?.childDossierId ?? '', 'ks');
+    // The insurance agency: its own part only, not the whole, and not the main dossier itself.
+    const own = await i.interagency.service.partsOf(official(insurance.id, ['specialist']), id);
+    assert.equal(own.scope, 'own');
+    assert.deepEqual(
+      own.parts.map((p) => p.order),
+      [2],
+    );
+    assert.equal(own.dueAt, null);
+    await assert.rejects(i.platform.dossiers.service.officerView(official(insurance.id), id), {
+      code: 'DOSSIER_NOT_FOUND',
+    });
+    // The filing agency sees every part.
+    view = await i.interagency.service.partsOf(official(commune.id), id);
+    assert.equal(view.scope, 'all');
+    assert.equal(view.parts.length, 2);
+    for (const ctx of [
+      official(stranger.id),
+      official(stranger.id, ['specialist', 'unit_leader']),
+      official(insurance.id, ['reporting_officer']),
+      citizen(),
+    ]) {
+      await assert.rejects(i.interagency.service.partsOf(ctx, id), { code: 'DOSSIER_NOT_FOUND' });
+      await assert.rejects(i.interagency.service.partResult(ctx, id, 1), { code: 'DOSSIER_NOT_FOUND' });
+    }
+    // Another agency cannot see the part's dossier either.
+    await assert.rejects(
+      i.platform.dossiers.service.officerView(official(stranger.id), view.parts[0]?.childDossierId ?? ''),
+      { code: 'DOSSIER_NOT_FOUND' },
+    );
+  });
+});
