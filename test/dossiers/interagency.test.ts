@@ -221,7 +221,6 @@ describe('inter-agency dossier across two agencies of one instance', () => {
     await i.platform.dossiers.service.receive(official(commune.id), id);
     let view = await i.interagency.service.partsOf(applicant, id);
     await processAt(commune.id, view.parts[0]?.childDossierId ?? '', 'ks');
-    view = await i.interagency.service.partsOf(applicant, id);
     // The insurance agency took too long: its due date passed before it finished.
     await sql`UPDATE dossiers_interagency_parts SET due_at = now() - interval '3 days'
       WHERE dossier_id = ${id} AND ord = 2`.execute(i.db.database.db);
