@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { createOfficial, makeAgency, registerCitizen, signIn } from '../support/auth.ts';
+import { createOfficial, makeAgency, registerCitizen, signIn, signInCitizen } from '../support/auth.ts';
 import type { PageClient } from '../support/client.ts';
 
 const redirectUri = 'https://dichvucong.nghean.test/dang-nhap/callback';
@@ -201,5 +201,20 @@ describe('identity: Liên thông as an OpenID Connect provider', () => {
     assert.equal(r.status, 403);
     const c = await citizen.client.request('GET', '/admin/oidc-clients');
     assert.ok([403, 404].includes(c.status));
+  });
+  it('a provider session outlives no Liên thông session: "sign out everywhere" elsewhere stops silent sign-in here', async () => {
+    const { challenge } = pkce();
+    // Consent was given in this browser earlier: prompt=none answers a code at once.
+    await codeWithoutPages(citizen.client, authorize({ challenge, state: 'a', nonce: 'a' }) + '&prompt=none');
+    const phone = await signInCitizen(t, { login: citizen.email, password: citizen.password });
+    await phone.get('/account');
+    const everywhere = await phone.post('/account/sessions/revoke-all', {});
+    assert.equal(everywhere.status, 303);
+    const page = await citizen.client.get(authorize({ challenge, state: 'b', nonce: 'b' }) + '&prompt=none');
+    const location = page.response.headers.get('location') ?? '';
+    assert.ok(location.startsWith(redirectUri), location);
+    const back = new URL(location);
+    assert.equal(back.searchParams.get('error'), 'login_required');
+    assert.equal(back.searchParams.get('code'), null, 'no code without a live Liên thông session');
   });
 });

@@ -81,6 +81,10 @@ export function createIdentityModule(deps: {
       logger: deps.logger,
       personalIdForClient: (accountId, client) => service.personalIdForClient(accountId, client),
       endSessionByToken: (token) => service.logoutByToken(systemContext('oidc:end_session'), token),
+      sessionAccount: async (token) => {
+        const s = await service.resolveSession(token);
+        return s?.actor.kind === 'citizen' ? s.actor.accountId : null;
+      },
     }).catch((error: unknown) => {
       providerReady = null;
       throw error;

@@ -13,8 +13,17 @@ declare module 'oidc-provider' {
       set(name: string, value: string | null, opts?: Record<string, unknown>): void;
     };
     req: IncomingMessage;
+    res: ServerResponse;
+    secure?: boolean;
+    set(name: string, value: string): void;
     oidc?: {
-      client?: { clientId: string; clientName?: string; metadata(): Record<string, unknown> };
+      params?: Record<string, unknown>;
+      client?: {
+        clientId: string;
+        clientName?: string;
+        postLogoutRedirectUris?: string[];
+        metadata(): Record<string, unknown>;
+      };
       body?: Record<string, unknown>;
       route?: string;
       session?: { accountId?: string };
@@ -58,10 +67,26 @@ declare module 'oidc-provider' {
     consumed?: unknown;
   }
 
+  export interface SessionInstance {
+    accountId?: string;
+    authorizations?: Record<string, { grantId?: string }>;
+    destroy(): Promise<void>;
+  }
+
+  export interface ModelAdapterLike {
+    destroy(id: string): Promise<void>;
+    revokeByGrantId(grantId: string): Promise<void>;
+  }
+
   export class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>);
     proxy: boolean;
-    readonly Grant: GrantClass;
+    readonly Grant: GrantClass & { adapter: ModelAdapterLike };
+    readonly AccessToken: { adapter: ModelAdapterLike };
+    readonly Session: {
+      get(ctx: { req: IncomingMessage; res: ServerResponse; secure?: boolean }): Promise<SessionInstance>;
+    };
+    readonly Interaction: { find(uid: string): Promise<{ params: Record<string, unknown> } | undefined> };
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     use(fn: (ctx: KoaContextLike, next: () => Promise<void>) => Promise<void>): void;
     on(event: string, fn: (...args: unknown[]) => void): void;

@@ -1,6 +1,8 @@
 import { hkdfSync } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { type KoaContextLike } from 'oidc-provider';
 import type { Logger } from 'pino';
+import { originsOf, widenFormAction } from '../../../platform/http/csp.ts';
 import { escapeHtml } from '../../../platform/pages/html.ts';
 import type { IdentityRepo } from '../repo.ts';
 import type { CitizenDb } from '../tables.ts';
@@ -29,6 +31,29 @@ export interface ProviderDeps {
   personalIdForClient(accountId: string, client: { id: string; name: string }): Promise<string | null>;
   /** Ends the Liên thông session of this cookie token (RP-initiated logout ends both). */
   endSessionByToken(token: string): Promise<void>;
+  /** The citizen or business account signed in with this Liên thông session token, if it is live. */
+  sessionAccount(token: string): Promise<string | null>;
+}
+
+/**
+ * Ends the provider's own session of this browser (cookie `_session`) and revokes the grants
+ * given in it (their codes and tokens), as RP-initiated logout does: a relying party can then
+ * no longer sign the person in without a new sign-in on Liên thông.
+ */
+export async function endProviderSession(
+  provider: Provider,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
+  const session = await provider.Session.get({ req, res });
+  if (!session.accountId) return false;
+  for (const { grantId } of Object.values(session.authorizations ?? {})) {
+    if (!grantId) continue;
+    await provider.AccessToken.adapter.revokeByGrantId(grantId);
+    await provider.Grant.adapter.destroy(grantId);
+  }
+  await session.destroy();
+  return true;
 }
 
 /** A plain page in the portal's stylesheet, for the few screens oidc-provider draws itself. */
@@ -69,6 +94,11 @@ export async function createOidcProvider(deps: ProviderDeps): Promise<Provider> 
         enabled: true,
         logoutSource(ctx: KoaContextLike, form: string) {
           ctx.type = 'html';
+          // The confirmation form ends at the client's registered post-logout URI (another site).
+          const policy = ctx.res.getHeader('content-security-policy');
+          const targets = originsOf(ctx.oidc?.client?.postLogoutRedirectUris ?? []);
+          if (typeof policy === 'string' && targets.length > 0)
+            ctx.set('Content-Security-Policy', widenFormAction(policy, targets));
           ctx.body = standalonePage(
             'Đăng xuất',
             `<h1>Đăng xuất khỏi Liên thông?</h1><p class="lead">Bạn sẽ đăng xuất khỏi Liên thông và khỏi các ứng dụng đã đăng nhập bằng tài khoản này. <span lang="en">Sign out of Liên thông and the applications you signed in to with it?</span></p>${form}<p><button class="button button--primary" type="submit" form="op.logoutForm" name="logout" value="yes">Đăng xuất / Sign out</button> <button class="button button--secondary" type="submit" form="op.logoutForm">Không / No</button></p>`,
@@ -139,6 +169,17 @@ export async function createOidcProvider(deps: ProviderDeps): Promise<Provider> 
   // RP-initiated logout ends the Liên thông session too; otherwise the next authorization
   // request would sign the person straight back in from our session.
   provider.use(async (ctx, next) => {
+    // The provider's session lives only as long as the Liên thông session of the same person in
+    // this browser: signed out here (this device, everywhere, or expired), an authorization
+    // request — `prompt=none` included — finds no session and asks for a new sign-in.
+    if (ctx.path === '/auth' && ctx.method !== 'OPTIONS') {
+      const session = await provider.Session.get(ctx);
+      if (session.accountId) {
+        const token = ctx.cookies.get(SESSION_COOKIE, { signed: false });
+        const live = token ? await deps.sessionAccount(token) : null;
+        if (live !== session.accountId) await session.destroy();
+      }
+    }
     await next();
     if (ctx.oidc?.route !== 'end_session_confirm' || ctx.oidc.body?.['logout'] !== 'yes') return;
     if (ctx.status !== 302 && ctx.status !== 303) return;

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { InteractionDetails } from 'oidc-provider';
 import { z } from 'zod';
+import { allowFormTargets } from '../../../platform/http/csp.ts';
 import type { App } from '../../../platform/http/types.ts';
 import { button, checkboxes, form, notice } from '../../../platform/pages/components.ts';
 import { html } from '../../../platform/pages/html.ts';
@@ -10,7 +11,7 @@ import { renderPage } from '../../../platform/pages/layout.ts';
 import { cm } from '../views/citizen-messages.ts';
 import { csrfField } from '../views/session.ts';
 import type { OidcClientService } from './clients.ts';
-import { OIDC_PREFIX } from './provider.ts';
+import { endProviderSession, OIDC_PREFIX } from './provider.ts';
 
 const param = (d: InteractionDetails, name: string): string => {
   const value = d.params[name];
@@ -29,6 +30,46 @@ const consentBody = z.object({
   personal_id: z.string().max(10).optional(),
   ...csrfField,
 });
+
+/**
+ * Where a form posted on the way through an interaction ends: the relying party's redirect URI
+ * (the provider checked it against the client's registration before creating the interaction).
+ * `next` is the local path the login page returns to.
+ */
+export async function relyingPartyTargets(
+  provider: () => Promise<Provider>,
+  next: string,
+): Promise<string[]> {
+  const uid = /^\/oidc\/interaction\/([\w-]{1,100})$/.exec(next)?.[1];
+  if (!uid) return [];
+  try {
+    const redirect = (await (await provider()).Interaction.find(uid))?.params['redirect_uri'];
+    return typeof redirect === 'string' ? [redirect] : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Ends the provider's session of this browser (and the grants given in it) and drops its
+ * cookie; a failure is logged and does not stop signing out of Liên thông (the provider also
+ * refuses a session whose Liên thông session is gone).
+ */
+export async function endOidcSession(
+  deps: { provider: () => Promise<Provider> },
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  try {
+    if (await endProviderSession(await deps.provider(), request.raw, reply.raw))
+      for (const name of ['_session', '_session.sig']) reply.clearCookie(name, { path: '/' });
+  } catch (error) {
+    request.log.error(
+      { action: 'identity.oidc.end_session_failed', err: error },
+      'provider session not ended',
+    );
+  }
+}
 
 /**
  * Mounts oidc-provider under `/oidc` (its Koa app gets the raw Node request and response, with
@@ -99,6 +140,8 @@ export function registerOidcRoutes(
     const requested = (param(d, 'scope') || 'openid').split(' ');
     const shown = requested.filter((s) => ['openid', 'profile', 'email', 'phone'].includes(s));
     const wantsPersonalId = requested.includes('personal_id');
+    // Allowing or refusing redirects (through /oidc/auth) to the relying party's redirect URI.
+    allowFormTargets(reply, [param(d, 'redirect_uri')]);
     const body = html`<h1>${cm.t('consentTitle', l, { client: name })}</h1>
       <p class="lead">${cm.t('consentLead', l, { client: name })}</p>
       ${form({

@@ -19,6 +19,7 @@ import type { App } from '../../../platform/http/types.ts';
 import type { IdentityRouteDeps } from '../routes.ts';
 import { m, roleLabel } from './messages.ts';
 import { clearSessionCookie, csrfField, requirePerson } from './session.ts';
+import { endOidcSession } from '../oidc/routes.ts';
 
 const doneQuery = z.object({ done: z.enum(['password', 'totp_on', 'totp_off']).optional() });
 const passwordBody = z.object({
@@ -198,6 +199,7 @@ export function registerAccountPages(app: App, deps: IdentityRouteDeps): void {
     { schema: { hide: true, body: emptyBody } },
     async (request, reply) => {
       if (!requirePerson(request, reply)) return reply;
+      await endOidcSession(deps, request, reply);
       await service.logoutEverywhere(request.ctx);
       clearSessionCookie(reply, config);
       return reply.redirect('/login', 303);

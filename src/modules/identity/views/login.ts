@@ -12,7 +12,9 @@ import {
 } from '../../../platform/pages/components.ts';
 import { html } from '../../../platform/pages/html.ts';
 import { renderPage } from '../../../platform/pages/layout.ts';
+import { allowFormTargets } from '../../../platform/http/csp.ts';
 import type { App } from '../../../platform/http/types.ts';
+import { endOidcSession, relyingPartyTargets } from '../oidc/routes.ts';
 import type { IdentityRouteDeps } from '../routes.ts';
 import type { LoginResult } from '../service-auth.ts';
 import { cm } from './citizen-messages.ts';
@@ -45,11 +47,16 @@ export function registerLoginPages(app: App, deps: IdentityRouteDeps): void {
   const { service, config } = deps;
   const rateLimit = { max: config.loginRateLimit, timeWindow: '1 minute' };
 
-  const loginPage = (
+  // A sign-in on the way to a relying party ends, through redirects, at its redirect URI.
+  const allowRelyingParty = async (reply: FastifyReply, next: string) =>
+    allowFormTargets(reply, await relyingPartyTargets(deps.provider, next));
+
+  const loginPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
     o: { errors: FieldError[]; username: string; next: string; status?: number },
   ) => {
+    await allowRelyingParty(reply, o.next);
     const l = request.locale;
     const fieldError = (f: string) => o.errors.find((e) => e.field === f)?.message;
     const body = html`<h1>${m.t('loginTitle', l)}</h1>
@@ -79,11 +86,12 @@ export function registerLoginPages(app: App, deps: IdentityRouteDeps): void {
     );
   };
 
-  const totpPage = (
+  const totpPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
     o: { errors: FieldError[]; next: string; status?: number },
   ) => {
+    await allowRelyingParty(reply, o.next);
     const l = request.locale;
     const body = html`<h1>${m.t('totpTitle', l)}</h1>
       <p class="lead">${m.t('totpLead', l)}</p>
@@ -199,6 +207,8 @@ export function registerLoginPages(app: App, deps: IdentityRouteDeps): void {
     '/logout',
     { schema: { hide: true, body: z.object(csrfField).optional() } },
     async (request, reply) => {
+      // The provider's session too: otherwise a relying party could sign the person back in.
+      await endOidcSession(deps, request, reply);
       await service.logout(request.ctx);
       clearSessionCookie(reply, config);
       return reply.redirect('/', 303);
