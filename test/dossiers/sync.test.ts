@@ -14,6 +14,10 @@ import {
   type DossiersSync,
 } from '../../src/modules/dossiers/sync/index.ts';
 import { nationalCode } from '../../src/modules/dossiers/index.ts';
+import { notifyStepHandedOff } from '../../src/modules/dossiers/observers.ts';
+import { dossiersRepo } from '../../src/modules/dossiers/repo.ts';
+import { startWorker } from '../../src/platform/jobs/index.ts';
+import { sql } from 'kysely';
 import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
 import { systemContext } from '../../src/platform/context.ts';
@@ -248,7 +252,7 @@ describe('dossiers sync with the national portal (fake DVCQG on loopback)', () =
   });
 
   it('pulls dossiers filed on the national portal once each, for the receiving desk', async () => {
-    const filedAt = portalTime(new Date(now().getTime() - 3_600_000));
+    const filedAt = portalTime(new Date(Date.now() - 3_600_000));
     const base = {
       MaTTHC: procedure.code,
       TenTTHC: procedure.name,
@@ -304,5 +308,107 @@ describe('dossiers sync with the national portal (fake DVCQG on loopback)', () =
     assert.equal(update?.service === 'DongBoHoSoMC' && update.item.MaDoiTuong, '001099012345');
     // The applicant has no account here: no citizen sees it.
     await assert.rejects(h.dossiers.service.get(citizenCtx(), one.id), /NOT_FOUND/);
+  });
+
+  it('sends a processing hand-off as CapNhatTienDoHoSoMC in its place among the statuses', async () => {
+    const d = await submitted();
+    await h.dossiers.service.receive(officerCtx(agency.id), d.id);
+    const db = h.db.database.db;
+    const dossier = await dossiersRepo.byId(db, d.id);
+    assert.ok(dossier);
+    const startedAt = new Date('2026-11-23T01:00:00Z');
+    const at = new Date('2026-11-23T03:30:00Z');
+    // What the back office calls when an officer hands the dossier on (BACKOFFICE.md).
+    await db.transaction().execute((trx) =>
+      notifyStepHandedOff(h.dossiers.observers, trx, {
+        dossier,
+        seq: 1,
+        stepKey: 'tham_dinh',
+        stepName: 'Thẩm định',
+        officerName: 'Nguyễn Văn Bình',
+        officerTitle: 'Chuyên viên',
+        unitName: 'Bộ phận Tư pháp – Hộ tịch',
+        content: 'Hồ sơ đủ điều kiện, chuyển phê duyệt',
+        startedAt,
+        dueAt: new Date('2026-11-24T10:00:00Z'),
+        at,
+        timeliness: 'early',
+      }),
+    );
+    await sync.pushDue();
+    const forDossier = portal.received.filter((r) => r.item.MaHoSo === d.code);
+    const last = forDossier.at(-1);
+    assert.equal(last?.service, 'CapNhatTienDoHoSoMC');
+    assert.deepEqual(
+      forDossier.slice(0, -1).map((r) => r.service === 'DongBoHoSoMC' && r.item.TrangThaiHoSo),
+      await timelineCodes(d),
+    );
+    if (last?.service !== 'CapNhatTienDoHoSoMC') return;
+    assert.deepEqual(
+      [last.item.NguoiXuLy, last.item.ChucDanh, last.item.PhongBanXuLy, last.item.TrangThai],
+      ['Nguyễn Văn Bình', 'Chuyên viên', 'Bộ phận Tư pháp – Hộ tịch', String(nationalCode[dossier.status])],
+    );
+    assert.deepEqual(
+      [last.item.NgayBatDau, last.item.ThoiDiemXuLy, last.item.NgayKetThucTheoQuyDinh],
+      ['20261123080000', '20261123103000', '20261124170000'],
+    );
+    assert.match(last.item.NoiDungXuLy, /^Thẩm định: Hồ sơ đủ điều kiện/);
+  });
+
+  it('runs on a real worker: pushes retry by themselves, the pull re-schedules itself', async () => {
+    clock.offsetMs = 0;
+    const worker = await startWorker({
+      pool: h.db.database.pool,
+      jobs: sync.jobs,
+      concurrency: 2,
+      logger: createLogger('silent'),
+    });
+    const until = async (what: string, done: () => Promise<boolean> | boolean) => {
+      const deadline = Date.now() + 30_000;
+      while (!(await done())) {
+        if (Date.now() > deadline) throw new Error(`worker: ${what} did not happen`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      portal.failNext(2, 'http');
+      const d = await submitted();
+      await h.dossiers.service.receive(officerCtx(agency.id), d.id);
+      await until('delivery', () => portal.statusesOf(d.code).length >= 2);
+      assert.deepEqual(portal.statusesOf(d.code), ['1', '2']);
+      assert.ok(portal.calls.filter((c) => c.code === 'fail:http').length >= 2);
+
+      const code = `G22.98-${String(Date.now()).slice(-6)}-0001`;
+      portal.fileDossier({
+        MaHoSo: code,
+        MaTTHC: procedure.code,
+        TenTTHC: procedure.name,
+        MaDonViTiepNhan: agency.code,
+        ChuHoSo: 'Hoàng Thị Dung',
+        LoaiDoiTuong: '1',
+        MaDoiTuong: '',
+        Email: '',
+        SoDienThoai: '',
+        DiaChi: '',
+        TrichYeuHoSo: '',
+        NgayNop: portalTime(new Date()),
+        TaiLieuNop: [],
+      });
+      await sync.schedule();
+      const officer = officerCtx(agency.id);
+      await until('pull', async () =>
+        (await h.dossiers.service.listForAgency(officer)).some((x) => x.code === code),
+      );
+      // The pull put itself back in the queue for its next run.
+      await until('re-scheduling', async () => {
+        const next = await sql<{ n: string }>`SELECT count(*) AS n FROM graphile_worker.jobs
+          WHERE key = 'dossiers.sync.pull' AND run_at > now() + interval '1 minute'`.execute(
+          h.db.database.db,
+        );
+        return Number(next.rows[0]?.n) === 1;
+      });
+    } finally {
+      await worker.stop();
+    }
   });
 });
