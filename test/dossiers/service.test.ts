@@ -247,7 +247,19 @@ describe('dossiers: filing and following through the service', () => {
     const timeline = await h.dossiers.service.timeline(ctx, id);
     assert.deepEqual(
       timeline.map((e) => `${e.kind}:${e.nationalStatus}`),
-      ['status:1', 'status:2', 'status:5', 'supplemented:5', 'status:4', 'status:9', 'status:10'],
+      // Step hand-offs (the back office's form 06 lines) and documents issued are on it too.
+      [
+        'status:1',
+        'status:2',
+        'step:2',
+        'status:5',
+        'document:5',
+        'supplemented:5',
+        'status:4',
+        'step:4',
+        'status:9',
+        'status:10',
+      ],
     );
     await assert.rejects(h.dossiers.service.withdraw(ctx, id, ''), /DOSSIER_WRONG_STATE/);
     await h.dossiers.service.giveFeedback(ctx, id, { rating: 4, comment: 'Nhanh, đúng hẹn' });

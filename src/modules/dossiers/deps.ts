@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { FullDirectoryService } from '../directory/index.ts';
 import type { NotifyService } from '../notify/index.ts';
 import type { PaymentsService } from '../payments/index.ts';
+import type { PkiService } from '../pki/index.ts';
 import type { ServicesService } from '../services/index.ts';
 import type { MalwareScanner } from './files.ts';
 import type { DossierObserver } from './observers.ts';
@@ -14,6 +15,30 @@ export type DossiersDirectory = Pick<FullDirectoryService, 'getAgency' | 'getAge
 export type DossiersPayments = Pick<PaymentsService, 'createPayment' | 'paymentsOf' | 'enabled'>;
 export type DossiersNotify = Pick<NotifyService, 'notify'>;
 export type DossiersCatalogue = Pick<ServicesService, 'getPublished' | 'getVersion'>;
+
+/** An official as the back office needs them: name (form 06, NguoiXuLy), agency and roles. */
+export interface OfficialInfo {
+  id: string;
+  fullName: string;
+  agencyId: string | null;
+  roles: readonly string[];
+  active: boolean;
+}
+
+/** Officials of the identity module, read-only (names for form 06; who may be assigned a step). */
+export interface DossiersOfficials {
+  get(accountId: string): Promise<OfficialInfo | null>;
+  ofAgency(agencyId: string): Promise<OfficialInfo[]>;
+}
+
+/** Nobody known: names show as the role's title and reassignment is refused. */
+export const noOfficials: DossiersOfficials = {
+  get: () => Promise.resolve(null),
+  ofAgency: () => Promise.resolve([]),
+};
+
+/** Signing of results with the agency's certificate (keys stay in the pki module). */
+export type DossiersSigner = Pick<PkiService, 'signEdxml' | 'verifyEdxml'>;
 
 export interface DossiersOptions {
   /** Dossier code template (default `{agencyCode}-{yyMMdd}-{seq:4}`). */
@@ -41,4 +66,7 @@ export interface DossiersDeps {
   now: () => Date;
   /** Called inside every transaction that changes a dossier (registered with `observe`). */
   observers: DossierObserver[];
+  officials: DossiersOfficials;
+  /** Null: results cannot be signed here (issuing a result answers 503 DOSSIER_SIGNING_UNAVAILABLE). */
+  pki: DossiersSigner | null;
 }

@@ -36,3 +36,35 @@ export const LookupFailed = defineError('DOSSIER_LOOKUP_FAILED', 404, {
   vi: 'Mã hồ sơ hoặc mã tra cứu không đúng.',
   en: 'The dossier code or lookup key is wrong.',
 });
+export const DossierConflict = defineError('DOSSIER_CONFLICT', 409, {
+  vi: 'Hồ sơ vừa được cán bộ khác cập nhật. Vui lòng tải lại trang và thao tác lại.',
+  en: 'Another officer has just updated this dossier. Reload the page and try again.',
+});
+export const StepNotYours = defineError('DOSSIER_STEP_NOT_YOURS', 409, {
+  vi: 'Bước xử lý này thuộc cán bộ hoặc vai trò khác.',
+  en: 'This processing step belongs to another officer or role.',
+});
+export const NoOpenStep = defineError('DOSSIER_NO_OPEN_STEP', 409, {
+  vi: 'Hồ sơ không có bước xử lý đang mở.',
+  en: 'The dossier has no open processing step.',
+});
+export const ResultMissing = defineError('DOSSIER_RESULT_MISSING', 409, {
+  vi: 'Chưa có kết quả giải quyết đã ký: hãy ban hành kết quả trước khi chuyển trả.',
+  en: 'There is no signed result yet: issue the result before handing it over for return.',
+});
+export const SigningUnavailable = defineError('DOSSIER_SIGNING_UNAVAILABLE', 503, {
+  vi: 'Chưa cấu hình ký số kết quả cho cơ quan này.',
+  en: 'Signing results is not set up for this agency.',
+});
+export const WorkflowInvalid = defineError('DOSSIER_WORKFLOW_INVALID', 400, {
+  vi: 'Quy trình xử lý không hợp lệ.',
+  en: 'The processing workflow is invalid.',
+});
+export const AssigneeInvalid = defineError('DOSSIER_ASSIGNEE_INVALID', 400, {
+  vi: 'Cán bộ được chọn không thuộc cơ quan hoặc không có vai trò xử lý bước này.',
+  en: 'The chosen officer is not of this agency or does not hold the role of this step.',
+});
+export const BadCursor = defineError('DOSSIER_BAD_CURSOR', 400, {
+  vi: 'Con trỏ phân trang không hợp lệ.',
+  en: 'The page cursor is invalid.',
+});

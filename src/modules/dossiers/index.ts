@@ -18,9 +18,12 @@ import type {
   DossiersCatalogue,
   DossiersDirectory,
   DossiersNotify,
+  DossiersOfficials,
   DossiersOptions,
   DossiersPayments,
+  DossiersSigner,
 } from './deps.ts';
+import { noOfficials } from './deps.ts';
 import { acceptAllScanner } from './files.ts';
 import type { DossierObserver } from './observers.ts';
 import { registerDossierRoutes } from './routes.ts';
@@ -63,6 +66,10 @@ export function createDossiersModule(deps: {
   notify: DossiersNotify;
   calendar: WorkCalendar;
   blobs: BlobStore;
+  /** Officials' names and roles (identity), for form 06 and reassignment; default: none known. */
+  officials?: DossiersOfficials;
+  /** Signs results with the agency's certificate; null/absent: results cannot be signed here. */
+  pki?: DossiersSigner | null;
   options?: DossiersOptions;
 }): DossiersModule {
   const o = deps.options ?? {};
@@ -83,6 +90,8 @@ export function createDossiersModule(deps: {
     scan: o.scan ?? acceptAllScanner,
     now: o.now ?? (() => new Date()),
     observers,
+    officials: deps.officials ?? noOfficials,
+    pki: deps.pki ?? null,
   });
   return {
     service,

@@ -19,7 +19,11 @@ describe('who may see and act on a dossier', () => {
     ['its applicant', citizen('citizen-a'), true, false, true],
     ['another citizen', citizen('citizen-b'), false, false, false],
     ['a one-stop officer of its agency', official('agency-1', ['one_stop_officer']), false, true, true],
-    ['a specialist of its agency', official('agency-1', ['specialist']), false, false, false],
+    // The back office (specialists, unit leaders) reads the agency's dossiers; only the desk receives.
+    ['a specialist of its agency', official('agency-1', ['specialist']), false, false, true],
+    ['a unit leader of its agency', official('agency-1', ['unit_leader']), false, false, true],
+    ['a reporting officer of its agency', official('agency-1', ['reporting_officer']), false, false, false],
+    ['a specialist elsewhere', official('agency-2', ['specialist']), false, false, false],
     ['a one-stop officer elsewhere', official('agency-2', ['one_stop_officer']), false, false, false],
     ['a platform administrator', official('agency-9', ['platform_admin']), false, true, true],
     [

@@ -9,7 +9,9 @@ export interface DossierOwnership {
 
 /** The applicant sees their own dossier. */
 export function isApplicant(actor: Actor, d: DossierOwnership): boolean {
-  return actor.kind === 'citizen' && d.applicantAccountId !== null && actor.accountId === d.applicantAccountId;
+  return (
+    actor.kind === 'citizen' && d.applicantAccountId !== null && actor.accountId === d.applicantAccountId
+  );
 }
 
 /** One-stop officers of the dossier's agency (and platform administrators) handle it. */
@@ -21,7 +23,25 @@ export function isHandlingOfficer(actor: Actor, d: DossierOwnership): boolean {
   );
 }
 
-/** Reading: the applicant or a handling officer. */
+/** Roles of the back office: who may see the agency's dossiers and work on their steps. */
+export const backOfficeRoles = [
+  'one_stop_officer',
+  'specialist',
+  'unit_leader',
+  'admin',
+  'records_clerk',
+] as const;
+
+/** Officials of the dossier's agency holding a back-office role (and platform administrators). */
+export function isAgencyOfficial(actor: Actor, d: DossierOwnership): boolean {
+  return (
+    actor.kind === 'official' &&
+    (actor.roles.includes('platform_admin') || actor.agencyId === d.agencyId) &&
+    hasRole(actor, ...backOfficeRoles)
+  );
+}
+
+/** Reading: the applicant or an official of the agency's back office. */
 export function mayReadDossier(actor: Actor, d: DossierOwnership): boolean {
-  return isApplicant(actor, d) || isHandlingOfficer(actor, d);
+  return isApplicant(actor, d) || isAgencyOfficial(actor, d);
 }

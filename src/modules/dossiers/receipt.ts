@@ -4,7 +4,12 @@ import { createPdf } from '../../platform/pdf/index.ts';
 
 export interface ReceiptData {
   code: string;
-  lookupSecret: string;
+  /** Printed only on the receipt issued at submission; null on the one re-issued at acceptance. */
+  lookupSecret: string | null;
+  /** Receiving channel (default online). */
+  channel?: string;
+  /** When the desk accepted the dossier (the appointment then counts from it). */
+  receivedAt?: Date | null;
   applicantName: string;
   procedureName: string;
   agencyName: string;
@@ -14,6 +19,13 @@ export interface ReceiptData {
   /** Fees as computed from the submitted values; `quantity` > 1 prints `unit × quantity`. */
   fees: { name: string; amount: number; quantity?: number; unitAmount?: number }[];
 }
+
+const channelNames: Record<string, string> = {
+  online: 'Trực tuyến',
+  counter: 'Trực tiếp',
+  post: 'Qua dịch vụ bưu chính công ích',
+  national_portal: 'Trực tuyến (Cổng Dịch vụ công quốc gia)',
+};
 
 const vnd = (n: number) => `${new Intl.NumberFormat('vi-VN').format(n)} đồng`;
 
@@ -37,10 +49,11 @@ export async function renderReceipt(r: ReceiptData): Promise<Buffer> {
       ['Cơ quan tiếp nhận', r.agencyName],
       ['Người nộp hồ sơ', r.applicantName],
       ['Thủ tục', r.procedureName],
-      ['Hình thức nộp', 'Trực tuyến'],
+      ['Hình thức nộp', channelNames[r.channel ?? 'online'] ?? 'Trực tuyến'],
       ['Thời điểm nộp', formatDateTime(r.submittedAt)],
+      ...(r.receivedAt ? [['Thời điểm tiếp nhận', formatDateTime(r.receivedAt)] as const] : []),
       ['Ngày hẹn trả kết quả', formatDate(r.dueAt)],
-      ['Mã tra cứu', r.lookupSecret],
+      ['Mã tra cứu', r.lookupSecret ?? 'như trên giấy tiếp nhận khi nộp hồ sơ'],
     ])
     .heading('Thành phần hồ sơ', 12)
     .table(

@@ -37,6 +37,11 @@ export const dossiersRepo = {
       .executeTakeFirstOrThrow();
   },
 
+  /** Attaches a rendered document (receipt) without counting as an officer's change (no version bump). */
+  async attach(db: DbOrTx, id: string, values: { receipt_sha256?: string }): Promise<void> {
+    await t(db).updateTable('dossiers_dossiers').set(values).where('id', '=', id).execute();
+  },
+
   async ofApplicant(db: DbOrTx, accountId: string, limit: number): Promise<DossierRow[]> {
     return t(db)
       .selectFrom('dossiers_dossiers')

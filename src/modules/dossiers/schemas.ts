@@ -1,6 +1,6 @@
 // zod schemas of the dossiers API: what comes in and what goes out (no hashes, no blob addresses).
 import { z } from 'zod';
-import { dossierStatuses, eventKinds } from './tables.ts';
+import { dossierChannels, dossierStatuses, eventKinds, returnMethods, timelinessValues } from './tables.ts';
 
 const text = z.object({ vi: z.string().max(200), en: z.string().max(200) });
 const isoTime = z.iso.datetime().nullable();
@@ -37,6 +37,23 @@ export const dossierSchema = z
     hasResult: z.boolean(),
     rating: z.number().int().min(1).max(5).nullable(),
     feedback: z.string().max(2000).nullable(),
+    rowVersion: z
+      .number()
+      .int()
+      .min(1)
+      .describe('Send back with every officer action; a stale one answers 409'),
+    channel: z.enum(dossierChannels),
+    receivedAt: isoTime.describe('NgayTiepNhan'),
+    originalDueAt: isoTime.describe('Due date at acceptance'),
+    extendedDueAt: isoTime.describe('Due date after an extension (form 04)'),
+    resultReference: z.string().max(100).nullable().describe('Number of the result in the agency’s register'),
+    resultSigned: z.boolean(),
+    returnMethod: z.enum(returnMethods).nullable().describe('HinhThuc'),
+    deliveredAt: isoTime,
+    timeliness: z.enum(timelinessValues).nullable(),
+    refusalReason: z.string().max(2000).nullable(),
+    stopReason: z.string().max(2000).nullable(),
+    archivedAt: isoTime,
   })
   .meta({ id: 'Dossier' });
 

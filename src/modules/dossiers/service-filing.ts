@@ -19,7 +19,14 @@ import { AgencyNotCompetent, DossierInvalid, NoFeeToPay, ProcedureNotAvailable }
 import { checkUpload, cleanFileName } from './files.ts';
 import { renderReceipt } from './receipt.ts';
 import { dossiersRepo, type DossierRow, type PaperRow } from './repo.ts';
-import { applicantRecipient, changeStatus, ownDossier, requireState, toView, type DossierView } from './shared.ts';
+import {
+  applicantRecipient,
+  changeStatus,
+  ownDossier,
+  requireState,
+  toView,
+  type DossierView,
+} from './shared.ts';
 
 export interface CompetentAgency {
   id: string;
@@ -54,10 +61,14 @@ export function papersNeedingFiles(version: ProcedureVersion): Paper[] {
   );
 }
 
-export { secretHash };
+export { secretHash, newLookupSecret };
 
 /** The fees of a dossier's values as the catalogue's rules say (national-portal filings count as online). */
-export function dossierFees(v: ProcedureVersion, values: Record<string, unknown>, channel: string): FeeComputation {
+export function dossierFees(
+  v: ProcedureVersion,
+  values: Record<string, unknown>,
+  channel: string,
+): FeeComputation {
   const via = channel === 'counter' || channel === 'post' ? channel : 'online';
   return computeFees(v.content, values as Parameters<typeof computeFees>[1], via);
 }
@@ -315,18 +326,20 @@ export function createFiling(deps: DossiersDeps) {
     },
 
     /** Renders form 01 and keeps it in the blob store. */
-    async storeReceipt(row: DossierRow, lookupSecret: string, v: ProcedureVersion): Promise<string> {
+    async storeReceipt(row: DossierRow, lookupSecret: string | null, v: ProcedureVersion): Promise<string> {
       const papers = await dossiersRepo.papers(db, row.id);
       const pdf = await renderReceipt({
         code: row.code ?? '',
         lookupSecret,
+        channel: row.channel,
+        receivedAt: row.received_at,
         applicantName: row.applicant_name,
         procedureName: row.procedure_name,
         agencyName: row.agency_name,
         submittedAt: row.submitted_at ?? deps.now(),
         dueAt: row.due_at ?? deps.now(),
         papers: [
-          { name: 'Tờ khai trực tuyến', files: 1 },
+          { name: row.channel === 'online' ? 'Tờ khai trực tuyến' : 'Tờ khai', files: 1 },
           ...v.content.papers
             .map((p) => ({ name: p.name, files: papers.filter((x) => x.paper_key === p.key).length }))
             .filter((p) => p.files > 0),
@@ -336,7 +349,7 @@ export function createFiling(deps: DossiersDeps) {
           .map((f) => ({ name: f.name, amount: f.amount, quantity: f.quantity, unitAmount: f.unitAmount })),
       });
       const blob = await deps.blobs.put(pdf);
-      await dossiersRepo.update(db, row.id, { receipt_sha256: blob.sha256 });
+      await dossiersRepo.attach(db, row.id, { receipt_sha256: blob.sha256 });
       return blob.sha256;
     },
 

@@ -11,6 +11,9 @@ import type { DossiersDeps } from './deps.ts';
 import { DossierInvalid, DossierNotFound, LookupFailed } from './errors.ts';
 import { dossiersRepo } from './repo.ts';
 import { secretHash } from './service-filing.ts';
+import { createDesk } from './service-desk.ts';
+import { createEngine } from './workflow/engine.ts';
+import { stepsRepo } from './workflow/repo.ts';
 import { changeStatus, ownDossier, readable, requireState, toView, type DossierView } from './shared.ts';
 import { nationalCode, statusNames, withdrawable } from './statuses.ts';
 import type { DossierStatus, EventKind } from './tables.ts';
@@ -62,6 +65,8 @@ const CODE = /^[A-Za-z0-9.\-_/]{1,100}$/;
 
 export function createFollowing(deps: DossiersDeps) {
   const { db } = deps;
+  const desk = createDesk(deps);
+  const engine = createEngine(deps);
   return {
     /** The signed-in citizen's dossiers (drafts too), newest first. */
     async listMine(ctx: RequestContext): Promise<DossierView[]> {
@@ -135,10 +140,12 @@ export function createFollowing(deps: DossiersDeps) {
       return db.transaction().execute(async (trx) => {
         const row = await ownDossier(trx, ctx, id, true);
         requireState(row, withdrawable);
+        const open = await stepsRepo.open(trx, row.id);
+        if (open) await engine.close(trx, ctx, row, open, 'withdrawn', null);
         return toView(
           await changeStatus(deps, trx, ctx, row, 'withdrawn', {
             note: reason.trim().slice(0, 2000) || null,
-            set: { finished_at: deps.now() },
+            set: { finished_at: deps.now(), archived_at: deps.now() },
           }),
         );
       });
@@ -162,9 +169,7 @@ export function createFollowing(deps: DossiersDeps) {
           note: note.trim().slice(0, 2000) || null,
           actorKind: ctx.actor.kind,
         });
-        return toView(
-          await changeStatus(deps, trx, ctx, row, 'processing', { set: { supplement_note: null } }),
-        );
+        return toView(await desk.resumeAfterSupplement(trx, ctx, row));
       });
     },
 

@@ -1,17 +1,22 @@
-// The minimal one-stop officer actions that make the citizen journey testable: receive (2),
-// request a supplement (5, form 02) and return a result (9 then 10). The back office builds on these.
+// The minimal one-stop desk kept from the portal issue: the agency's list, receive without a
+// version, and return an uploaded signed PDF (9 then 10) outside the workflow. The back office
+// proper is service-desk / -process / -result / -lists.
 import type { RequestContext } from '../../platform/context.ts';
 import { Unauthenticated } from '../../platform/errors.ts';
 import { hasRole } from '../../platform/context.ts';
 import type { DossiersDeps } from './deps.ts';
-import { DossierInvalid } from './errors.ts';
 import { checkUpload } from './files.ts';
 import { dossiersRepo } from './repo.ts';
+import { createDesk } from './service-desk.ts';
 import { changeStatus, handledDossier, requireState, toView, type DossierView } from './shared.ts';
+import { createEngine } from './workflow/engine.ts';
+import { stepsRepo } from './workflow/repo.ts';
 import { inProgress } from './statuses.ts';
 
 export function createOfficerActions(deps: DossiersDeps) {
   const { db } = deps;
+  const desk = createDesk(deps);
+  const engine = createEngine(deps);
   return {
     /** Submitted dossiers of the officer's agency, newest first. */
     async listForAgency(ctx: RequestContext): Promise<DossierView[]> {
@@ -24,30 +29,9 @@ export function createOfficerActions(deps: DossiersDeps) {
       return toView(await handledDossier(db, ctx, id));
     },
 
-    /** Tiếp nhận: the dossier is complete and accepted (TrangThaiHoSo 2). */
+    /** Tiếp nhận without a version (the minimal desk): see `accept`. */
     async receive(ctx: RequestContext, id: string): Promise<DossierView> {
-      return db.transaction().execute(async (trx) => {
-        const row = await handledDossier(trx, ctx, id, true);
-        requireState(row, ['submitted']);
-        return toView(await changeStatus(deps, trx, ctx, row, 'received'));
-      });
-    },
-
-    /** Form 02: the papers missing or to complete (TrangThaiHoSo 5); the citizen is told what. */
-    async requestSupplement(ctx: RequestContext, id: string, missing: string): Promise<DossierView> {
-      const note = missing.trim().slice(0, 2000);
-      if (!note) throw DossierInvalid({ field: 'missing' });
-      return db.transaction().execute(async (trx) => {
-        const row = await handledDossier(trx, ctx, id, true);
-        requireState(row, ['submitted', 'received', 'processing']);
-        return toView(
-          await changeStatus(deps, trx, ctx, row, 'awaiting_supplement', {
-            note,
-            notice: 'supplement',
-            set: { supplement_note: note },
-          }),
-        );
-      });
+      return desk.accept(ctx, id);
     },
 
     /** Returns the signed result (a PDF): processed (9), then returned online (10); the citizen is told. */
@@ -59,11 +43,23 @@ export function createOfficerActions(deps: DossiersDeps) {
         const row = await handledDossier(trx, ctx, id, true);
         requireState(row, inProgress);
         const now = deps.now();
+        // Returned outside the workflow: the open step ends here.
+        const open = await stepsRepo.open(trx, row.id);
+        if (open) await engine.close(trx, ctx, row, open, 'finished', null);
         const ready = await changeStatus(deps, trx, ctx, row, 'result_ready', {
           notice: 'none',
-          set: { result_sha256: blob.sha256, finished_at: now },
+          set: {
+            result_sha256: blob.sha256,
+            finished_at: now,
+            timeliness: row.due_at ? deps.calendar.timeliness(now, row.due_at) : null,
+          },
         });
-        return toView(await changeStatus(deps, trx, ctx, ready, 'delivered', { notice: 'result' }));
+        return toView(
+          await changeStatus(deps, trx, ctx, ready, 'delivered', {
+            notice: 'result',
+            set: { return_method: 'online', delivered_at: now, archived_at: now },
+          }),
+        );
       });
     },
   };

@@ -5,12 +5,12 @@ import type { RequestContext } from '../../platform/context.ts';
 import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import type { Text } from '../../platform/i18n/index.ts';
 import type { DossiersDeps } from './deps.ts';
-import { DossierNotFound, DossierWrongState } from './errors.ts';
-import { isApplicant, isHandlingOfficer, mayReadDossier } from './policies.ts';
-import { notifyStatusChanged } from './observers.ts';
+import { DossierConflict, DossierNotFound, DossierWrongState } from './errors.ts';
+import { isAgencyOfficial, isApplicant, isHandlingOfficer, mayReadDossier } from './policies.ts';
+import { notifyStatusChanged, type DossierObserver } from './observers.ts';
 import { dossiersRepo, type DossierRow } from './repo.ts';
 import { nationalCode, statusNames } from './statuses.ts';
-import type { DossierStatus } from './tables.ts';
+import type { DossierChannel, DossierStatus, ReturnMethod, TimelinessValue } from './tables.ts';
 
 export interface DossierView {
   id: string;
@@ -35,6 +35,20 @@ export interface DossierView {
   hasResult: boolean;
   rating: number | null;
   feedback: string | null;
+  /** Send it back with every officer action (optimistic concurrency). */
+  rowVersion: number;
+  channel: DossierChannel;
+  receivedAt: string | null;
+  originalDueAt: string | null;
+  extendedDueAt: string | null;
+  resultReference: string | null;
+  resultSigned: boolean;
+  returnMethod: ReturnMethod | null;
+  deliveredAt: string | null;
+  timeliness: TimelinessValue | null;
+  refusalReason: string | null;
+  stopReason: string | null;
+  archivedAt: string | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -63,6 +77,19 @@ export function toView(r: DossierRow): DossierView {
     hasResult: r.result_sha256 !== null,
     rating: r.rating,
     feedback: r.feedback,
+    rowVersion: r.row_version,
+    channel: r.channel,
+    receivedAt: iso(r.received_at),
+    originalDueAt: iso(r.original_due_at),
+    extendedDueAt: iso(r.extended_due_at),
+    resultReference: r.result_reference,
+    resultSigned: r.result_signature_sha256 !== null,
+    returnMethod: r.return_method,
+    deliveredAt: iso(r.delivered_at),
+    timeliness: r.timeliness,
+    refusalReason: r.refusal_reason,
+    stopReason: r.stop_reason,
+    archivedAt: iso(r.archived_at),
   };
 }
 
@@ -119,6 +146,27 @@ export const ownDossier = (db: DbOrTx, ctx: RequestContext, id: string, lock = f
 export const handledDossier = (db: DbOrTx, ctx: RequestContext, id: string, lock = false) =>
   dossierAs('officer', db, ctx, id, lock);
 
+/** A dossier of the official's agency, for any back-office role (404 for anyone else). */
+export async function agencyDossier(
+  db: DbOrTx,
+  ctx: RequestContext,
+  id: string,
+  lock = false,
+): Promise<DossierRow> {
+  const row = await readable(db, ctx, id, lock);
+  if (!isAgencyOfficial(ctx.actor, ownership(row))) throw DossierNotFound();
+  return row;
+}
+
+/**
+ * Optimistic concurrency: the version the officer saw must still be the dossier's (read under the
+ * row lock, so of two officers acting at once the second sees the first's version and gets 409).
+ */
+export function requireVersion(row: DossierRow, version: number | undefined): void {
+  if (version !== undefined && row.row_version !== version)
+    throw DossierConflict({ expected: version, current: row.row_version });
+}
+
 /** Throws unless the dossier is in one of `allowed`. */
 export function requireState(row: DossierRow, allowed: readonly DossierStatus[]): void {
   if (!allowed.includes(row.status)) throw DossierWrongState({ status: row.status });
@@ -129,7 +177,7 @@ export function requireState(row: DossierRow, allowed: readonly DossierStatus[])
  * all in the caller's transaction.
  */
 export async function changeStatus(
-  deps: Pick<DossiersDeps, 'notify' | 'observers'>,
+  deps: { notify: DossiersDeps['notify']; observers: readonly DossierObserver[] },
   trx: Tx,
   ctx: RequestContext,
   row: DossierRow,

@@ -23,7 +23,15 @@ export type PaperMediaType = (typeof paperMediaTypes)[number];
 export const dossierChannels = ['online', 'counter', 'post', 'national_portal'] as const;
 export type DossierChannel = (typeof dossierChannels)[number];
 
-export const eventKinds = ['status', 'fee_paid', 'supplemented', 'feedback', 'step', 'document', 'archived'] as const;
+export const eventKinds = [
+  'status',
+  'fee_paid',
+  'supplemented',
+  'feedback',
+  'step',
+  'document',
+  'archived',
+] as const;
 export type EventKind = (typeof eventKinds)[number];
 
 export const timelinessValues = ['early', 'on_time', 'late'] as const;
@@ -41,6 +49,9 @@ export const stepOutcomes = [
   'withdrawn',
 ] as const;
 export type StepOutcome = (typeof stepOutcomes)[number];
+
+export const documentForms = ['01', '02', '03', '04', '05', '06', 'result', 'signature'] as const;
+export type DocumentForm = (typeof documentForms)[number];
 
 /** HinhThuc: how the result reaches the applicant. */
 export const returnMethods = ['online', 'counter', 'post'] as const;
@@ -166,6 +177,14 @@ export type DossiersTables = {
     warned_at: Generated<Date | null>;
   };
   dossiers_registers: { agency_id: string; year: number; last: number };
+  /** Forms issued on a dossier (01–06, result, signature), by blob SHA-256. */
+  dossiers_documents: {
+    id: string;
+    dossier_id: string;
+    form: DocumentForm;
+    sha256: string;
+    created_at: Generated<Date>;
+  };
   dossiers_papers: {
     id: string;
     dossier_id: string;

@@ -1,0 +1,217 @@
+// Results: the result document from the procedure's template (PDF), numbered in the agency's
+// register (consecutive per agency and year, a locked counter row like the dossier codes), and
+// signed with the agency's certificate by the pki module: an XML-DSig signed manifest carrying
+// the PDF's SHA-256 (the key never leaves pki). Then the return (online, counter or post), the
+// applicant's notice, and the archive.
+import { createHash } from 'node:crypto';
+import { recordAudit } from '../../platform/audit/chain.ts';
+import { hasRole, systemContext, type RequestContext } from '../../platform/context.ts';
+import { formatDate } from '../../platform/i18n/index.ts';
+import type { DossiersDeps } from './deps.ts';
+import {
+  DossierInvalid,
+  DossierNotFound,
+  ProcedureNotAvailable,
+  ResultMissing,
+  SigningUnavailable,
+  StepNotYours,
+} from './errors.ts';
+import { renderResult } from './forms/index.ts';
+import { dossiersRepo, type DossierRow } from './repo.ts';
+import { header } from './service-desk.ts';
+import {
+  agencyDossier,
+  changeStatus,
+  readable,
+  requireState,
+  requireVersion,
+  toView,
+  type DossierView,
+} from './shared.ts';
+import type { ReturnMethod } from './tables.ts';
+import { createEngine, officerName } from './workflow/engine.ts';
+import { documentsRepo, registerRepo, stepsRepo } from './workflow/repo.ts';
+
+const xmlEscape = (s: string) =>
+  s.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
+  );
+
+/** The manifest signed by the agency: which dossier, which number, which PDF (by SHA-256). */
+export function resultManifest(r: {
+  code: string;
+  reference: string;
+  agencyCode: string;
+  sha256: string;
+  at: Date;
+}): Buffer {
+  return Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<KetQuaGiaiQuyet xmlns="urn:lienthong:dossiers:result:1">` +
+      `<MaHoSo>${xmlEscape(r.code)}</MaHoSo><SoKetQua>${xmlEscape(r.reference)}</SoKetQua>` +
+      `<MaCoQuan>${xmlEscape(r.agencyCode)}</MaCoQuan><NgayBanHanh>${r.at.toISOString()}</NgayBanHanh>` +
+      `<TepKetQua thuatToan="SHA-256">${r.sha256}</TepKetQua></KetQuaGiaiQuyet>`,
+    'utf8',
+  );
+}
+
+const localYear = (d: Date) => new Date(d.getTime() + 7 * 3_600_000).getUTCFullYear();
+
+export function createResults(deps: DossiersDeps) {
+  const { db } = deps;
+  const engine = createEngine(deps);
+
+  async function versionOf(row: DossierRow) {
+    const v = await deps.services.getVersion(row.version_id);
+    if (!v) throw ProcedureNotAvailable();
+    return v;
+  }
+
+  return {
+    /**
+     * Issues the result: renders it from the template, takes the next number of the agency's
+     * register for the year and signs it with the agency's certificate, in one transaction (a
+     * rolled-back issue gives its number back). The signer holds the open step (ký) or leads.
+     */
+    async issueResult(
+      ctx: RequestContext,
+      id: string,
+      o: { version?: number | undefined; body?: string | undefined } = {},
+    ): Promise<DossierView> {
+      if (!deps.pki) throw SigningUnavailable();
+      const pki = deps.pki;
+      const signer = await officerName(deps, ctx);
+      const first = await agencyDossier(db, ctx, id);
+      const v = await versionOf(first);
+      const labels = new Map(v.content.form.fields.map((f) => [f.key, f.label]));
+      const values: [string, string][] = Object.entries(first.form_values)
+        .filter(([, x]) => typeof x === 'string' || typeof x === 'number')
+        .slice(0, 20)
+        .map(([k, x]) => [labels.get(k) ?? k, String(x)]);
+      const body =
+        o.body?.trim().slice(0, 4000) ||
+        `${first.agency_name} cấp ${v.content.result.name} cho ông/bà ${first.applicant_name} theo hồ sơ ${first.code ?? ''}.`;
+      const row = await db.transaction().execute(async (trx) => {
+        const locked = await agencyDossier(trx, ctx, id, true);
+        requireVersion(locked, o.version);
+        requireState(locked, ['received', 'processing']);
+        if (locked.result_sha256) throw DossierInvalid({ reason: 'result already issued' });
+        const step = await stepsRepo.open(trx, id);
+        const holds =
+          ctx.actor.kind === 'official' &&
+          step !== undefined &&
+          hasRole(ctx.actor, step.role as never) &&
+          (!step.assignee_id || step.assignee_id === ctx.actor.accountId);
+        if (!holds && !hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
+        const now = deps.now();
+        const year = localYear(now);
+        const number = await registerRepo.next(trx, locked.agency_id, year);
+        const reference = `${number}/${year}/KQ-${locked.agency_code}`.slice(0, 100);
+        const pdf = await renderResult(header(locked), {
+          title: v.content.result.name,
+          reference,
+          body,
+          values,
+          signer,
+          at: now,
+        });
+        const pdfBlob = await deps.blobs.put(pdf);
+        const manifest = resultManifest({
+          code: locked.code ?? '',
+          reference,
+          agencyCode: locked.agency_code,
+          sha256: pdfBlob.sha256,
+          at: now,
+        });
+        // The dossiers service has checked the signer's role; pki signs for the agency.
+        const signed = await pki.signEdxml(systemContext('dossiers.sign'), locked.agency_id, manifest);
+        const sigBlob = await deps.blobs.put(signed);
+        const updated = await dossiersRepo.update(trx, id, {
+          result_sha256: pdfBlob.sha256,
+          result_signature_sha256: sigBlob.sha256,
+          result_signed_at: now,
+          result_year: year,
+          result_number: number,
+          result_reference: reference,
+        });
+        await documentsRepo.add(trx, id, 'result', pdfBlob.sha256);
+        await documentsRepo.add(trx, id, 'signature', sigBlob.sha256);
+        await dossiersRepo.addEvent(trx, {
+          dossierId: id,
+          kind: 'document',
+          status: locked.status,
+          note: `Đã ký, cấp số kết quả ${reference}`,
+          actorKind: ctx.actor.kind,
+        });
+        await recordAudit(trx, ctx, {
+          action: 'dossiers.result_issued',
+          subjectType: 'dossier',
+          subjectIds: [id],
+          agencyId: locked.agency_id,
+          details: { code: locked.code, reference, sha256: pdfBlob.sha256 },
+        });
+        return updated;
+      });
+      return toView(row);
+    },
+
+    /**
+     * Returns the result (TrangThaiHoSo 10) online, at the counter or by post (HinhThuc); the
+     * applicant is notified; the dossier is archived with its whole history.
+     */
+    async deliver(
+      ctx: RequestContext,
+      id: string,
+      o: { version?: number | undefined; method: ReturnMethod },
+    ): Promise<DossierView> {
+      return db.transaction().execute(async (trx) => {
+        const row = await agencyDossier(trx, ctx, id, true);
+        requireVersion(row, o.version);
+        requireState(row, ['result_ready']);
+        if (!row.result_sha256) throw ResultMissing();
+        const step = await stepsRepo.open(trx, id);
+        if (step) {
+          if (ctx.actor.kind !== 'official' || !hasRole(ctx.actor, step.role as never)) throw StepNotYours();
+          if (step.assignee_id && step.assignee_id !== ctx.actor.accountId) throw StepNotYours();
+          await engine.close(trx, ctx, row, step, 'finished', null);
+        } else if (!hasRole(ctx.actor, 'one_stop_officer')) throw StepNotYours();
+        const now = deps.now();
+        const delivered = await changeStatus(deps, trx, ctx, row, 'delivered', {
+          notice: 'result',
+          note: {
+            online: 'Trả kết quả trực tuyến',
+            counter: 'Trả kết quả trực tiếp',
+            post: 'Trả kết quả qua bưu chính',
+          }[o.method],
+          set: { return_method: o.method, delivered_at: now, archived_at: now },
+        });
+        await dossiersRepo.addEvent(trx, {
+          dossierId: id,
+          kind: 'archived',
+          status: 'delivered',
+          note: `Lưu trữ hồ sơ ngày ${formatDate(now)}`,
+          actorKind: ctx.actor.kind,
+        });
+        return toView(delivered);
+      });
+    },
+
+    /** The signed manifest (XML-DSig) of the result, for its applicant and the agency. */
+    async resultSignature(ctx: RequestContext, id: string): Promise<{ xml: Buffer; code: string }> {
+      const row = await readable(db, ctx, id);
+      if (!row.result_signature_sha256 || !row.code) throw DossierNotFound();
+      return { xml: await deps.blobs.read(row.result_signature_sha256), code: row.code };
+    },
+
+    /** Checks the result against its signed manifest: the signature, and the PDF's SHA-256 in it. */
+    async verifyResult(ctx: RequestContext, id: string) {
+      const row = await readable(db, ctx, id);
+      if (!row.result_signature_sha256 || !row.result_sha256 || !deps.pki) throw DossierNotFound();
+      const xml = await deps.blobs.read(row.result_signature_sha256);
+      const pdf = await deps.blobs.read(row.result_sha256);
+      const signature = await deps.pki.verifyEdxml(xml);
+      const digest = createHash('sha256').update(pdf).digest('hex');
+      return { signature, pdfMatches: xml.toString('utf8').includes(`>${digest}</TepKetQua>`) };
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// Viewing and editing a procedure's processing workflow. An edit adds a version; dossiers keep
+// the version they started with. Agency administrators edit their agency's workflow; platform
+// administrators the one every agency uses.
+import { randomUUID } from 'node:crypto';
+import { recordAudit } from '../../platform/audit/chain.ts';
+import { actorId, hasRole, isPlatformAdmin, type RequestContext } from '../../platform/context.ts';
+import type { DossiersDeps } from './deps.ts';
+import { DossierNotFound, ProcedureNotAvailable, WorkflowInvalid } from './errors.ts';
+import type { WorkflowStepDef } from './tables.ts';
+import { supplementClocks, workflowStepsSchema, type SupplementClock } from './workflow/definition.ts';
+import { workflowRepo, type WorkflowRow } from './workflow/repo.ts';
+
+export interface WorkflowView {
+  id: string;
+  procedureCode: string;
+  /** Null: the workflow every agency uses. */
+  agencyId: string | null;
+  version: number;
+  /** True when this is the platform default (no workflow of the procedure's own yet). */
+  isDefault: boolean;
+  steps: WorkflowStepDef[];
+  supplementClock: SupplementClock;
+  createdAt: string;
+}
+
+const toWorkflowView = (w: WorkflowRow): WorkflowView => ({
+  id: w.id,
+  procedureCode: w.procedure_code,
+  agencyId: w.agency_id,
+  version: w.version,
+  isDefault: w.procedure_code === '*',
+  steps: w.steps,
+  supplementClock: w.supplement_clock,
+  createdAt: w.created_at.toISOString(),
+});
+
+export function createWorkflows(deps: DossiersDeps) {
+  const { db } = deps;
+  const agencyOf = (ctx: RequestContext) => {
+    if (ctx.actor.kind !== 'official') throw DossierNotFound();
+    return ctx.actor.agencyId;
+  };
+  return {
+    /** The workflow in force for a procedure at the officer's agency. */
+    async workflowOf(ctx: RequestContext, procedureCode: string): Promise<WorkflowView> {
+      const agencyId = agencyOf(ctx);
+      if (!(await deps.services.getPublished(procedureCode))) throw ProcedureNotAvailable();
+      const w = await workflowRepo.resolve(db, procedureCode, agencyId);
+      if (!w) throw DossierNotFound();
+      return toWorkflowView(w);
+    },
+
+    /**
+     * Saves a new version of the procedure's workflow: for the officer's agency (agency `admin`),
+     * or for every agency (`forAllAgencies`, platform administrators). Validated with zod.
+     */
+    async saveWorkflow(
+      ctx: RequestContext,
+      procedureCode: string,
+      input: { steps: unknown; supplementClock?: string | undefined; forAllAgencies?: boolean | undefined },
+    ): Promise<WorkflowView> {
+      const agencyId = agencyOf(ctx);
+      if (input.forAllAgencies ? !isPlatformAdmin(ctx.actor) : !hasRole(ctx.actor, 'admin'))
+        throw DossierNotFound();
+      if (!(await deps.services.getPublished(procedureCode))) throw ProcedureNotAvailable();
+      const parsed = workflowStepsSchema.safeParse(input.steps);
+      const clock = input.supplementClock ?? 'restart';
+      if (!parsed.success || !(supplementClocks as readonly string[]).includes(clock))
+        throw WorkflowInvalid({
+          issues: parsed.success
+            ? [{ path: 'supplementClock', message: 'restart or pause' }]
+            : parsed.error.issues.slice(0, 50).map((i) => ({ path: i.path.join('.'), message: i.message })),
+        });
+      const row = await db.transaction().execute(async (trx) => {
+        const saved = await workflowRepo.addVersion(trx, {
+          id: randomUUID(),
+          procedureCode,
+          agencyId: input.forAllAgencies ? null : agencyId,
+          steps: parsed.data as WorkflowStepDef[],
+          supplementClock: clock as SupplementClock,
+          createdBy: actorId(ctx.actor) ?? 'unknown',
+        });
+        await recordAudit(trx, ctx, {
+          action: 'dossiers.workflow_saved',
+          subjectType: 'dossier_workflow',
+          subjectIds: [saved.id],
+          agencyId: saved.agency_id,
+          details: { procedureCode, version: saved.version, steps: saved.steps.length },
+        });
+        return saved;
+      });
+      return toWorkflowView(row);
+    },
+  };
+}
