@@ -4,8 +4,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
+import helmet from 'helmet';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import {
@@ -59,7 +59,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<App> {
 
   await app.register(fastifyCookie, { secret: config.secrets.session });
   await app.register(fastifyFormbody, { bodyLimit: config.bodyLimitBytes });
-  await app.register(fastifyHelmet, {
+  // Security headers: helmet's middleware built once and applied to every response
+  // (@fastify/helmet rebuilt it — and re-parsed the CSP directives — on every request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -73,6 +75,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<App> {
       },
     },
     strictTransportSecurity: config.baseUrl.startsWith('https://'),
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   await app.register(fastifyCsrf, {
     cookieKey: 'lt_csrf',
