@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createDirectoryModule, type AgencySummary } from '../../src/modules/directory/index.ts';
-import { createDossiersSync, type DossiersSync } from '../../src/modules/dossiers/sync/index.ts';
+import { createDossiersSync, portalTime, type DossiersSync } from '../../src/modules/dossiers/sync/index.ts';
 import { createIdentityModule, type IdentityModule } from '../../src/modules/identity/index.ts';
 import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
@@ -209,5 +209,31 @@ describe('national portal sync queue: page, API and who may see them', () => {
     assert.equal(page.status, 303);
     assert.match(page.response.headers.get('location') ?? '', /^\/login\?next=/);
     assert.equal((await apiQueue(anonymous)).status, 401);
+  });
+
+  it('shows platform administrators the filed dossiers that could not be imported, with the reason', async () => {
+    portal.fileDossier({
+      MaHoSo: 'G22.97-261122-0001',
+      MaTTHC: '9.999998',
+      TenTTHC: 'Thủ tục chưa có ở đây',
+      MaDonViTiepNhan: agencyA.code,
+      ChuHoSo: 'Trịnh Văn Em',
+      LoaiDoiTuong: '1',
+      MaDoiTuong: '',
+      Email: '',
+      SoDienThoai: '',
+      DiaChi: '',
+      TrichYeuHoSo: '',
+      NgayNop: portalTime(new Date()),
+      TaiLieuNop: [],
+    });
+    assert.equal((await sync.pull()).problems, 1);
+    const platformAdmin = await official(agencyB.id, ['platform_admin']);
+    const page = await platformAdmin.get('/admin/national-portal?lang=vi');
+    assert.match(page.html, /Hồ sơ nộp trên Cổng DVCQG chưa nhận về được/);
+    assert.ok(page.html.includes('G22.97-261122-0001'));
+    assert.match(page.html, /Thủ tục chưa được công bố trên hệ thống/);
+    const adminA = await official(agencyA.id, ['admin']);
+    assert.ok(!(await adminA.get('/admin/national-portal')).html.includes('G22.97-261122-0001'));
   });
 });

@@ -66,4 +66,34 @@ export function registerSyncRoutes(app: App, service: SyncService): void {
     },
     async (request) => service.retry(request.ctx, request.params.id),
   );
+
+  app.get(
+    '/api/v1/national-portal/inbound-problems',
+    {
+      schema: {
+        tags,
+        summary:
+          'Dossiers filed on the national portal that could not be imported yet, with the reason (platform admins; empty for others)',
+        security,
+        response: {
+          200: z.object({
+            items: z
+              .array(
+                z.object({
+                  maHoSo: z.string(),
+                  agencyCode: z.string(),
+                  procedureCode: z.string(),
+                  problem: z.string(),
+                  attempts: z.number().int(),
+                  filedAt: z.string(),
+                  lastTriedAt: z.string(),
+                }),
+              )
+              .max(100),
+          }),
+        },
+      },
+    },
+    async (request) => ({ items: await service.inboundProblems(request.ctx) }),
+  );
 }

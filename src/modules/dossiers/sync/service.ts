@@ -43,6 +43,16 @@ export interface QueueView {
   next: string | null;
 }
 
+export interface InboundProblemView {
+  maHoSo: string;
+  agencyCode: string;
+  procedureCode: string;
+  problem: string;
+  attempts: number;
+  filedAt: string;
+  lastTriedAt: string;
+}
+
 const PAGE = 50;
 
 export function toOutboxView(r: OutboxRow): OutboxView {
@@ -94,6 +104,20 @@ export function createSyncService(deps: {
       ]);
       const items = rows.slice(0, PAGE).map(toOutboxView);
       return { counts, state: o.state, items, next: rows.length > PAGE ? (items.at(-1)?.id ?? null) : null };
+    },
+
+    /** Dossiers filed on the portal that could not be imported yet (platform administrators). */
+    async inboundProblems(ctx: RequestContext): Promise<InboundProblemView[]> {
+      if (scope(ctx.actor) !== null) return [];
+      return (await syncRepo.problems(deps.db, 100)).map((r) => ({
+        maHoSo: r.ma_ho_so,
+        agencyCode: r.agency_code,
+        procedureCode: typeof r.item['MaTTHC'] === 'string' ? r.item['MaTTHC'] : '',
+        problem: r.problem ?? '',
+        attempts: r.attempts,
+        filedAt: r.filed_at.toISOString(),
+        lastTriedAt: r.updated_at.toISOString(),
+      }));
     },
 
     /** Sends a failed or waiting item again now (and the dossier's items after it). */

@@ -34,4 +34,34 @@ export const sm = defineMessages('dossiers.sync', {
     en: 'The item is back in the queue and will be sent now.',
   },
   more: { vi: 'Xem tiếp', en: 'More' },
+  inboundTitle: {
+    vi: 'Hồ sơ nộp trên Cổng DVCQG chưa nhận về được',
+    en: 'Dossiers filed on the national portal not imported yet',
+  },
+  inboundLead: {
+    vi: 'Hệ thống tự thử lại ở mỗi lần lấy hồ sơ về, sau khi cơ quan hoặc thủ tục được bổ sung.',
+    en: 'Each pull tries them again, once the agency or procedure exists here.',
+  },
+  inboundEmpty: { vi: 'Không có hồ sơ nào bị vướng.', en: 'No dossier is held up.' },
+  agencyCode: { vi: 'Mã đơn vị tiếp nhận', en: 'Receiving unit code' },
+  procedureCode: { vi: 'Mã thủ tục', en: 'Procedure code' },
+  problem: { vi: 'Lý do', en: 'Reason' },
+  filedAt: { vi: 'Ngày nộp', en: 'Filed at' },
+  'problem.UNKNOWN_AGENCY': {
+    vi: 'Không có cơ quan đang hoạt động mang mã này',
+    en: 'No active agency holds this code',
+  },
+  'problem.UNKNOWN_PROCEDURE': {
+    vi: 'Thủ tục chưa được công bố trên hệ thống',
+    en: 'The procedure is not published here',
+  },
+  'problem.AGENCY_NOT_COMPETENT': {
+    vi: 'Cơ quan không có thẩm quyền giải quyết thủ tục này',
+    en: 'The agency is not competent for this procedure',
+  },
+  'problem.CODE_TAKEN': {
+    vi: 'Mã hồ sơ đã được dùng cho một hồ sơ khác',
+    en: 'The dossier code is already used by another dossier',
+  },
+  'problem.BAD_DATE': { vi: 'Ngày nộp không hợp lệ', en: 'Invalid filing date' },
 });

@@ -1,7 +1,8 @@
 // The sync queue page (administrators): counts, items per state with their last error, retry.
 import { z } from 'zod';
 import type { App } from '../../../../platform/http/types.ts';
-import { formatDateTime } from '../../../../platform/i18n/index.ts';
+import { isPlatformAdmin } from '../../../../platform/context.ts';
+import { formatDateTime, type Locale } from '../../../../platform/i18n/index.ts';
 import { button, form, notice, table, tag } from '../../../../platform/pages/components.ts';
 import { html } from '../../../../platform/pages/html.ts';
 import { renderPage } from '../../../../platform/pages/layout.ts';
@@ -10,6 +11,19 @@ import type { SyncService } from '../service.ts';
 import { sm } from './messages.ts';
 
 export const QUEUE_PATH = '/admin/national-portal';
+
+const problemKeys = [
+  'UNKNOWN_AGENCY',
+  'UNKNOWN_PROCEDURE',
+  'AGENCY_NOT_COMPETENT',
+  'CODE_TAKEN',
+  'BAD_DATE',
+] as const;
+
+function problemText(problem: string, l: Locale): string {
+  const key = problemKeys.find((k) => k === problem);
+  return key ? sm.t(`problem.${key}`, l) : problem;
+}
 
 const tone = { pending: 'yellow', sent: 'green', failed: 'red' } as const;
 
@@ -29,6 +43,7 @@ export function registerSyncPages(app: App, service: SyncService): void {
     const l = request.locale;
     const q = request.query;
     const view = await service.queue(request.ctx, { state: q.state, before: q.before });
+    const problems = await service.inboundProblems(request.ctx);
     const csrf = reply.generateCsrf();
     const stateName = (s: OutboxState) => sm.t(`state.${s}`, l);
     const body = html`<h1>${sm.t('title', l)}</h1>
@@ -82,7 +97,33 @@ export function registerSyncPages(app: App, service: SyncService): void {
         ]),
         empty: sm.t('empty', l),
       })}
-      ${view.next ? html`<p><a href="${QUEUE_PATH}?state=${q.state}&before=${view.next}">${sm.t('more', l)}</a></p>` : ''}`;
+      ${view.next ? html`<p><a href="${QUEUE_PATH}?state=${q.state}&before=${view.next}">${sm.t('more', l)}</a></p>` : ''}
+      ${
+        isPlatformAdmin(request.ctx.actor)
+          ? html`<h2>${sm.t('inboundTitle', l)}</h2>
+              <p>${sm.t('inboundLead', l)}</p>
+              ${table({
+                caption: sm.t('inboundTitle', l),
+                headers: [
+                  sm.t('dossierCode', l),
+                  sm.t('agencyCode', l),
+                  sm.t('procedureCode', l),
+                  sm.t('problem', l),
+                  sm.t('attempts', l),
+                  sm.t('filedAt', l),
+                ],
+                rows: problems.map((p) => [
+                  p.maHoSo,
+                  p.agencyCode,
+                  p.procedureCode,
+                  problemText(p.problem, l),
+                  String(p.attempts),
+                  formatDateTime(p.filedAt),
+                ]),
+                empty: sm.t('inboundEmpty', l),
+              })}`
+          : ''
+      }`;
     return reply.send(renderPage(request, reply, { title: sm.t('title', l), body }));
   });
 
