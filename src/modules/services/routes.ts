@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/types.ts';
+import { createPublishedCache } from './cache.ts';
 import { ProcedureNotFound, VersionNotFound } from './errors.ts';
 import { validateFormValues } from './form/validate.ts';
 import {
@@ -43,6 +44,7 @@ const validationSchema = z.object({
 
 /** The catalogue's API: public search and reading, administration of procedures. */
 export function registerServicesRoutes(app: App, service: ServicesService): void {
+  const publishedJson = createPublishedCache<{ bytes: Buffer }>({ max: 2000, ttlMs: 10 * 60_000 });
   app.get(
     '/api/v1/services/procedures',
     {
@@ -67,10 +69,20 @@ export function registerServicesRoutes(app: App, service: ServicesService): void
         response: { 200: publishedSchema },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const p = await service.getPublished(request.params.code);
       if (!p) throw ProcedureNotFound();
-      return p;
+      // A published version never changes: its JSON (checked against the schema once) is kept
+      // as bytes by version id instead of being validated and serialised on every request.
+      let bytes = publishedJson.get(p.version.id)?.bytes;
+      if (!bytes) {
+        bytes = Buffer.from(JSON.stringify(publishedSchema.parse(p)), 'utf8');
+        publishedJson.set(p.version.id, { bytes });
+      }
+      return reply
+        .type('application/json; charset=utf-8')
+        .serializer((x) => x as string)
+        .send(bytes as unknown as z.infer<typeof publishedSchema>); // bytes of exactly that shape
     },
   );
 
