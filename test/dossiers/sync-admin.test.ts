@@ -18,6 +18,7 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { addNavigation } from '../../src/platform/pages/layout.ts';
 import { renderErrorPage } from '../../src/platform/pages/home.ts';
 import type { Role } from '../../src/platform/context.ts';
+import { browserSkip, launchBrowser, seriousA11yViolations } from '../support/browser.ts';
 import { PageClient } from '../support/client.ts';
 import { startFakeNationalPortal, type FakeNationalPortal } from '../support/fakes/national-portal.ts';
 import { signInNewOfficial } from '../payments/harness.ts';
@@ -235,5 +236,34 @@ describe('national portal sync queue: page, API and who may see them', () => {
     assert.match(page.html, /Thủ tục chưa được công bố trên hệ thống/);
     const adminA = await official(agencyA.id, ['admin']);
     assert.ok(!(await adminA.get('/admin/national-portal')).html.includes('G22.97-261122-0001'));
+  });
+
+  it('has no serious accessibility problems, in either language', { skip: browserSkip }, async () => {
+    const admin = await official(agencyA.id, ['platform_admin']);
+    const browser = await launchBrowser();
+    try {
+      const context = await browser.newContext({ javaScriptEnabled: true });
+      await context.addCookies(
+        admin
+          .cookieHeader()
+          .split('; ')
+          .filter(Boolean)
+          .map((pair) => {
+            const eq = pair.indexOf('=');
+            return { name: pair.slice(0, eq), value: pair.slice(eq + 1), url: baseUrl };
+          }),
+      );
+      const page = await context.newPage();
+      for (const path of [
+        '/admin/national-portal?state=failed&lang=vi',
+        '/admin/national-portal?state=sent&lang=en',
+      ]) {
+        await page.goto(baseUrl + path);
+        assert.equal(await page.locator('h1').count(), 1);
+        assert.deepEqual(await seriousA11yViolations(page), [], path);
+      }
+    } finally {
+      await browser.close();
+    }
   });
 });

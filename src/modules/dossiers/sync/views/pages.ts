@@ -51,7 +51,7 @@ export function registerSyncPages(app: App, service: SyncService): void {
       ${q.retried ? notice(sm.t('retried', l), 'success') : ''}
       <p>${sm.t('counts', l, view.counts)}</p>
       <nav aria-label="${sm.t('filter', l)}">
-        <ul class="inline-list">
+        <ul>
           ${outboxStates.map(
             (s) =>
               html`<li>
