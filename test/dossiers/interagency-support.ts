@@ -20,14 +20,19 @@ import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { systemContext, type RequestContext, type Role } from '../../src/platform/context.ts';
 import { startWorker, type WorkerHandle } from '../../src/platform/jobs/index.ts';
+import { createHttpServer } from '../../src/platform/http/server.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { renderErrorPage } from '../../src/platform/pages/home.ts';
+import type { TestApp } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 export const system = systemContext('test');
 
-export interface Instance {
+export interface Instance extends TestApp {
   name: string;
   db: TestDatabase;
+  /** Where the inter-agency pages and API are served: the platform once main.ts wires the module. */
+  pagesUrl: string;
   dataDir: string;
   baseUrl: string;
   platform: Platform;
@@ -73,18 +78,37 @@ export async function startInstance(name: string): Promise<Instance> {
   const address = platform.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const jobs = wired ? platform.jobs : [...platform.jobs, ...interagency.jobs];
+  // Until the composition root wires the module: its routes on a server of their own, resolving
+  // actors (session cookies) through the platform's identity module.
+  const side = wired
+    ? null
+    : await createHttpServer({
+        config,
+        logger,
+        resolveActor: platform.identity.resolveActor,
+        isReady: () => Promise.resolve(true),
+        renderErrorPage,
+        modules: [interagency.http],
+      });
+  await side?.listen({ port: 0, host: '127.0.0.1' });
+  const sideAddress = side?.server.address();
+  const sidePort = typeof sideAddress === 'object' && sideAddress ? sideAddress.port : port;
   const worker = await startWorker({ pool: db.database.pool, jobs, concurrency: 2, logger });
   const instance: Instance = {
     name,
     db,
     dataDir,
     baseUrl: `http://127.0.0.1:${port}`,
+    pagesUrl: `http://127.0.0.1:${sidePort}`,
+    database: db.database,
+    config,
     platform,
     interagency,
     worker,
     async close() {
       await instance.worker?.stop();
       instance.worker = null;
+      await side?.close();
       await platform.app.close();
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -102,7 +126,7 @@ const next = () => {
 /** An agency with one QĐ20 code (give the same code on two instances: the directory is national). */
 export async function agency(
   i: Instance,
-  o: { code?: string; kind?: 'commune' | 'unit' | 'department'; name?: string } = {},
+  o: { code?: string; kind?: 'commune' | 'unit' | 'department'; name?: string; parentId?: string } = {},
 ): Promise<AgencySummary & { code: string }> {
   const n = next();
   const code =
@@ -111,6 +135,7 @@ export async function agency(
   const a = await i.platform.directory.service.createAgency(system, {
     name: o.name ?? `Cơ quan thử nghiệm ${n}`,
     kind: o.kind ?? 'commune',
+    parentId: o.parentId ?? null,
     validFrom: '2020-01-01',
     codes: [{ scheme: 'QD20', code, validFrom: '2020-01-01' }],
   });

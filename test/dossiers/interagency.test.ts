@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
+import type { Role } from '../../src/platform/context.ts';
+import { createOfficial, registerCitizen, signIn } from '../support/auth.ts';
 import {
   agency,
   citizen,
@@ -274,5 +276,142 @@ describe('inter-agency dossier across two agencies of one instance', () => {
       i.platform.dossiers.service.officerView(official(stranger.id), view.parts[0]?.childDossierId ?? ''),
       { code: 'DOSSIER_NOT_FOUND' },
     );
+  });
+});
+
+describe('inter-agency parts in pages and the API', () => {
+  let i: Instance;
+  let commune: { id: string; code: string };
+  let insurance: { id: string; code: string };
+  let stranger: { id: string; code: string };
+
+  before(async () => {
+    i = await startInstance('trang.lienthong.test');
+    // The commune and the insurance office under one district: the office is the unit nearest the commune.
+    const district = await agency(i, { kind: 'department', name: 'Ủy ban nhân dân huyện Trang' });
+    commune = await agency(i, { name: 'Ủy ban nhân dân xã Trang', parentId: district.id });
+    insurance = await agency(i, { kind: 'unit', name: 'Bảo hiểm xã hội cơ sở Trang', parentId: district.id });
+    stranger = await agency(i, { name: 'Ủy ban nhân dân xã Lạ' });
+    await procedure(i, codes.group, {
+      name: 'Liên thông thử nghiệm',
+      agencyIds: [commune.id],
+      workingDays: 3,
+    });
+    await procedure(i, codes.birth, {
+      name: 'Đăng ký khai sinh (thử)',
+      agencyIds: [commune.id],
+      workingDays: 1,
+    });
+    await procedure(i, codes.insurance, {
+      name: 'Cấp thẻ BHYT (thử)',
+      agencyIds: [insurance.id],
+      workingDays: 2,
+    });
+    await i.interagency.service.saveProcedure(system, {
+      code: 'LT-THU-3',
+      name: 'Liên thông (trang)',
+      procedureCode: codes.group,
+      workingDays: 3,
+      parts: [
+        {
+          order: 1,
+          procedureCode: codes.birth,
+          procedureName: 'Đăng ký khai sinh (thử)',
+          agency: { code: commune.code },
+          agencyDescription: 'Ủy ban nhân dân cấp xã',
+          workingDays: 1,
+          after: [],
+          result: 'Giấy khai sinh',
+        },
+        {
+          order: 2,
+          procedureCode: codes.insurance,
+          procedureName: 'Cấp thẻ BHYT (thử)',
+          agency: { kind: 'unit', near: 'filing' },
+          agencyDescription: 'Bảo hiểm xã hội cơ sở',
+          workingDays: 2,
+          after: [],
+          result: 'Thẻ bảo hiểm y tế',
+        },
+      ],
+    });
+  });
+
+  after(async () => {
+    await i?.close();
+  });
+
+  /** A signed-in browser of an official, presenting its session to the pages' server. */
+  async function officialBrowser(agencyId: string, roles: Role[]) {
+    const client = await signIn(i, await createOfficial(i, { agencyId, roles }));
+    return { cookie: client.cookieHeader() };
+  }
+
+  async function get(who: { cookie: string }, path: string, accept = 'text/html') {
+    const r = await fetch(`${i.pagesUrl}${path}`, {
+      headers: { cookie: who.cookie, accept },
+      redirect: 'manual',
+    });
+    return { status: r.status, body: await r.text(), type: r.headers.get('content-type') ?? '' };
+  }
+
+  it('the citizen and the filing agency see every part; the part agency its own; others 404', async () => {
+    const registered = await registerCitizen(i);
+    const applicant = citizen(registered.accountId);
+    const id = await fileOnce(i, applicant, codes.group, commune.id);
+    await i.platform.dossiers.service.receive(official(commune.id), id);
+    const mine = { cookie: registered.client.cookieHeader() };
+
+    const page = await get(mine, `/dossiers/${id}/lien-thong`);
+    assert.equal(page.status, 200);
+    assert.match(page.body, /Các phần liên thông/);
+    assert.match(page.body, /Ủy ban nhân dân xã Trang/);
+    assert.match(page.body, /Hạn giải quyết cả hồ sơ/);
+    const en = await get(mine, `/dossiers/${id}/lien-thong?lang=en`);
+    assert.match(en.body, /Inter-agency parts/);
+
+    const desk = await officialBrowser(commune.id, ['one_stop_officer']);
+    const deskPage = await get(desk, `/one-stop/dossiers/${id}/lien-thong`);
+    assert.equal(deskPage.status, 200);
+    const api = await get(desk, `/api/v1/dossiers/${id}/interagency`, 'application/json');
+    assert.equal(api.status, 200);
+    const body = JSON.parse(api.body) as { scope: string; parts: { order: number; state: string }[] };
+    assert.equal(body.scope, 'all');
+    assert.equal(body.parts.length, 2);
+
+    const other = await registerCitizen(i);
+    for (const who of [
+      { cookie: other.client.cookieHeader() },
+      await officialBrowser(stranger.id, ['one_stop_officer']),
+      { cookie: '' },
+    ]) {
+      const r = await get(who, `/api/v1/dossiers/${id}/interagency`, 'application/json');
+      assert.equal(r.status, 404);
+      assert.equal((JSON.parse(r.body) as { code: string }).code, 'DOSSIER_NOT_FOUND');
+      assert.equal((await get(who, `/dossiers/${id}/lien-thong`)).status, 404);
+      assert.equal((await get(who, `/dossiers/${id}/lien-thong/1/result.pdf`)).status, 404);
+    }
+    // The insurance office (found as the unit nearest the filing commune) sees its own part only.
+    const office = await officialBrowser(insurance.id, ['specialist']);
+    const own = JSON.parse(
+      (await get(office, `/api/v1/dossiers/${id}/interagency`, 'application/json')).body,
+    ) as {
+      scope: string;
+      parts: { order: number; agencyName: string }[];
+    };
+    assert.equal(own.scope, 'own');
+    assert.deepEqual(
+      own.parts.map((p) => [p.order, p.agencyName]),
+      [[2, 'Bảo hiểm xã hội cơ sở Trang']],
+    );
+    const ownPage = await get(office, `/one-stop/dossiers/${id}/lien-thong`);
+    assert.match(ownPage.body, /Cơ quan của bạn chỉ thấy phần do mình giải quyết/);
+    assert.doesNotMatch(ownPage.body, /Đăng ký khai sinh \(thử\)/);
+    assert.doesNotMatch(ownPage.body, /Hạn giải quyết cả hồ sơ/);
+    const stray = await get(
+      await officialBrowser(stranger.id, ['one_stop_officer']),
+      `/one-stop/dossiers/${id}/lien-thong`,
+    );
+    assert.equal(stray.status, 404);
   });
 });

@@ -91,13 +91,19 @@ export function registerInteragencyPages(app: App, service: InteragencyService):
   async function page(request: FastifyRequest, reply: FastifyReply, id: string, base: string) {
     const l = request.locale;
     const view = await service.partsOf(request.ctx, id);
+    // An agency that handles one part goes back to its own dossier of that part.
+    const own = view.scope === 'own' ? view.parts.find((p) => p.childDossierId) : undefined;
+    const back = own?.childDossierId ? `/one-stop/dossiers/${own.childDossierId}` : base;
     return renderPage(request, reply, {
       title: im.t('title', l, { code: view.dossier.code ?? '' }),
-      crumbs: [{ href: base, label: view.dossier.code ?? im.t('back', l) }, { label: im.t('section', l) }],
+      crumbs: [
+        { href: back, label: own?.childDossierCode ?? view.dossier.code ?? im.t('back', l) },
+        { label: im.t('section', l) },
+      ],
       body: html`<h1>${im.t('title', l, { code: view.dossier.code ?? '' })}</h1>
         <p>${view.dossier.procedureName} — ${view.dossier.agencyName}</p>
         ${renderInteragencyParts(view, l, base)}
-        <p><a href="${base}">${im.t('back', l)}</a></p>`,
+        <p><a href="${back}">${im.t('back', l)}</a></p>`,
     });
   }
   async function result(request: FastifyRequest, reply: FastifyReply, id: string, order: number) {
