@@ -15,7 +15,9 @@ import {
   type DossiersModule,
   type DossiersOptions,
 } from '../../src/modules/dossiers/index.ts';
-import { createIdentityModule } from '../../src/modules/identity/index.ts';
+import { createIdentityModule, type IdentityModule } from '../../src/modules/identity/index.ts';
+import { createPkiModule, type PkiModule } from '../../src/modules/pki/index.ts';
+import type { DossiersOfficials } from '../../src/modules/dossiers/deps.ts';
 import { createNotifyModule, createNotifyTransports } from '../../src/modules/notify/index.ts';
 import {
   createPaymentsModule,
@@ -52,12 +54,18 @@ export interface DossiersHarness {
   services: ServicesModule;
   payments: PaymentsModule;
   gateway: FakeGateway;
+  pki: PkiModule;
+  identity: IdentityModule;
+  /** Issues the agency's signing certificate (results are signed with it). */
+  certify(agency: { id: string; name: string; code: string }): Promise<void>;
   /** Enough of a TestApp for test/support/auth.ts (registerCitizen). */
   asTestApp: TestApp;
   makeAgency(kind?: 'commune' | 'department'): Promise<AgencySummary & { code: string }>;
   /** Publishes a small procedure for communes; `o` overrides parts of it. */
   makeProcedure(o?: Partial<ProcedureContent>): Promise<ProcedureContent>;
   official(agencyId: string, roles: Role[]): Promise<PageClient>;
+  /** A real official account (so names reach form 06) acting through the service. */
+  officialCtx(agencyId: string, roles: Role[], fullName?: string): Promise<RequestContext>;
   close(): Promise<void>;
 }
 
@@ -132,6 +140,41 @@ export async function startDossiersHarness(o: { options?: DossiersOptions } = {}
     notify: notify.service,
   });
   const services = createServicesModule({ db: database.db, logger, directory: directory.service });
+  const pki = createPkiModule({ db: database.db, logger, config });
+  // What WIRING.md asks of src/main.ts: officials' names and roles, read through identity.
+  const officials: DossiersOfficials = {
+    async get(accountId) {
+      try {
+        const a = await identity.service.getAccount(systemContext('dossiers'), accountId);
+        if (a.kind !== 'official') return null;
+        return {
+          id: a.id,
+          fullName: a.fullName,
+          agencyId: a.agencyId,
+          roles: a.roles,
+          active: a.status === 'active',
+        };
+      } catch {
+        return null;
+      }
+    },
+    async ofAgency(agencyId) {
+      const r = await identity.service.listAccounts(systemContext('dossiers'), {
+        agencyId,
+        page: 1,
+        pageSize: 100,
+      });
+      return r.accounts
+        .filter((a) => a.kind === 'official')
+        .map((a) => ({
+          id: a.id,
+          fullName: a.fullName,
+          agencyId: a.agencyId,
+          roles: a.roles,
+          active: a.status === 'active',
+        }));
+    },
+  };
   let dossiersOnPaid: PaidHook = () => Promise.resolve();
   const payments = createPaymentsModule({
     db: database.db,
@@ -152,10 +195,12 @@ export async function startDossiersHarness(o: { options?: DossiersOptions } = {}
     notify: notify.service,
     calendar: createWorkCalendar(),
     blobs: createFileBlobStore(path.join(dataDir, 'blobs')),
+    officials,
+    pki: pki.service,
     ...(o.options ? { options: o.options } : {}),
   });
   dossiersOnPaid = dossiers.onPaid;
-  const modules = [directory, identity, services, payments, notify, dossiers];
+  const modules = [directory, identity, services, payments, notify, pki, dossiers];
   addNavigation(...modules.flatMap((m) => m.nav));
   const app = await createHttpServer({
     config,
@@ -176,6 +221,17 @@ export async function startDossiersHarness(o: { options?: DossiersOptions } = {}
     services,
     payments,
     gateway,
+    pki,
+    identity,
+    async certify(agency) {
+      await pki.service.issue(system, {
+        holderKind: 'agency',
+        agencyId: agency.id,
+        agencyCode: agency.code,
+        agencyName: agency.name,
+        validDays: 365,
+      });
+    },
     asTestApp: { baseUrl, database, platform: {}, config } as unknown as TestApp,
     async makeAgency(kind = 'commune') {
       n += 1;
@@ -247,6 +303,23 @@ export async function startDossiersHarness(o: { options?: DossiersOptions } = {}
         username: `canbo${port}x${n}`,
         fullName: `Cán bộ ${n}`,
       });
+    },
+    async officialCtx(agencyId, roles, fullName) {
+      n += 1;
+      const { account } = await identity.service.createAccount(system, {
+        username: `cb${port}y${n}`,
+        fullName: fullName ?? `Cán bộ ${n}`,
+        email: `cb${port}y${n}@example.gov.vn`,
+        agencyId,
+        roles,
+        password: `mat-khau-${randomBytes(6).toString('hex')}-thu`,
+      });
+      return {
+        actor: { kind: 'official', accountId: account.id, agencyId, roles, sessionId: null },
+        requestId: `t-${randomUUID()}`,
+        ip: '127.0.0.1',
+        locale: 'vi',
+      };
     },
     async close() {
       await app.close();

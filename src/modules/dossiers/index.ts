@@ -25,6 +25,7 @@ import type {
 } from './deps.ts';
 import { noOfficials } from './deps.ts';
 import { acceptAllScanner } from './files.ts';
+import { createDeadlineJobs } from './jobs.ts';
 import type { DossierObserver } from './observers.ts';
 import { registerDossierRoutes } from './routes.ts';
 import { createDossierService, type DossierService } from './service.ts';
@@ -46,6 +47,10 @@ export interface DossiersModule {
   jobs: JobDefinition[];
   /** The payments module's onPaid hook: marks the dossier's fee paid inside the paying transaction. */
   onPaid: (trx: Tx, payment: PaymentView) => Promise<void>;
+  /** Starts the deadline job (warnings before due, overdue marks), every 15 minutes. */
+  scheduleDeadlines(): Promise<void>;
+  /** One pass of the deadline job now (tests, CLI). */
+  checkDeadlines(): Promise<{ warned: number; overdue: number }>;
   /** Registers an observer called inside every transaction that changes a dossier. */
   observe: (observer: DossierObserver) => void;
   /** The registered observers, for a change made outside the service (a dossier imported by sync). */
@@ -93,6 +98,13 @@ export function createDossiersModule(deps: {
     officials: deps.officials ?? noOfficials,
     pki: deps.pki ?? null,
   });
+  const deadlines = createDeadlineJobs({
+    db: deps.db,
+    logger: deps.logger,
+    calendar: deps.calendar,
+    notify: deps.notify,
+    now: o.now ?? (() => new Date()),
+  });
   return {
     service,
     http: {
@@ -111,7 +123,9 @@ export function createDossiersModule(deps: {
         visible: (actor) => actor.kind === 'official' && hasRole(actor, 'one_stop_officer'),
       },
     ],
-    jobs: [],
+    jobs: [deadlines.job],
+    scheduleDeadlines: () => deadlines.schedule(),
+    checkDeadlines: () => deadlines.run(),
     onPaid: (trx, payment) => service.onPaid(trx, payment),
     observe: (observer) => {
       observers.push(observer);

@@ -343,7 +343,7 @@ export function createDesk(deps: DossiersDeps) {
       const resumed = await changeStatus(deps, trx, ctx, row, 'processing', { set });
       const last = (await stepsRepo.ofDossier(trx, row.id)).at(-1);
       await engine.open(trx, ctx, resumed, w, last?.step_index ?? 0, {
-        assignee: last?.finished_by ? { id: last.finished_by, name: last.finished_by_name ?? '' } : null,
+        assignee: last?.assignee_id ? { id: last.assignee_id, name: last.assignee_name ?? '' } : null,
       });
       return resumed;
     },

@@ -3,6 +3,7 @@
 import { hasRole, type RequestContext } from '../../platform/context.ts';
 import type { DossiersDeps } from './deps.ts';
 import { BadCursor, DossierNotFound } from './errors.ts';
+import { WARN_WORKING_HOURS } from './jobs.ts';
 import { backOfficeRoles } from './policies.ts';
 import { toStepView, type StepView } from './service-process.ts';
 import { toView, type DossierView } from './shared.ts';
@@ -23,7 +24,7 @@ export interface TaskView extends StepView {
   status: DossierStatus;
   dossierDueAt: string | null;
   rowVersion: number;
-  /** Due in the next working day (8 working hours) or overdue. */
+  /** Due within the next 4 working hours (the deadline job warns then). */
   dueSoon: boolean;
   overdue: boolean;
 }
@@ -97,14 +98,14 @@ export function createLists(deps: DossiersDeps) {
   const lists = {
     /**
      * Tasks: `mine` (assigned to me), `unit` (open steps of my roles in my agency, the queue
-     * included), `due_soon` (mine and my roles' queue, due within the next 8 working hours),
+     * included), `due_soon` (mine and my roles' queue, due within the next 4 working hours),
      * `overdue` (same, past due). Earliest due first.
      */
     async tasks(ctx: RequestContext, list: TaskList, q: ListQuery = {}): Promise<Page<TaskView>> {
       const actor = officer(ctx);
       const limit = pageSize(q.limit);
       const now = deps.now();
-      const soon = deps.calendar.addWorkingHours(now, 8);
+      const soon = deps.calendar.addWorkingHours(now, WARN_WORKING_HOURS);
       const roles = actor.roles.includes('platform_admin') ? [...backOfficeRoles] : actor.roles;
       const rows = await listsRepo.tasks(db, {
         agencyId: actor.agencyId,

@@ -29,6 +29,7 @@ import {
 } from './shared.ts';
 import type { StepOutcome, TimelinessValue } from './tables.ts';
 import { outcomeText, createEngine, officerName, workflowOfDossier } from './workflow/engine.ts';
+import { roleTitles } from './workflow/definition.ts';
 import { documentsRepo, stepsRepo, type StepRow } from './workflow/repo.ts';
 
 export interface StepView {
@@ -240,10 +241,10 @@ export function createProcessing(deps: DossiersDeps) {
       if (!reason) throw DossierInvalid({ field: 'reason' });
       if (!Number.isInteger(o.workingDays) || o.workingDays < 1 || o.workingDays > 60)
         throw DossierInvalid({ field: 'workingDays' });
-      if (!hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
       const name = await officerName(deps, ctx);
       return db.transaction().execute(async (trx) => {
         const { row, step } = await lockWithStep(trx, ctx, id, o.version);
+        if (!hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
         requireState(row, ['received', 'processing']);
         const now = deps.now();
         const base = row.due_at && row.due_at > now ? row.due_at : now;
@@ -280,10 +281,10 @@ export function createProcessing(deps: DossiersDeps) {
     async stop(ctx: RequestContext, id: string, o: Versioned & { reason: string }): Promise<DossierView> {
       const reason = cleanNote(o.reason);
       if (!reason) throw DossierInvalid({ field: 'reason' });
-      if (!hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
       const name = await officerName(deps, ctx);
       return db.transaction().execute(async (trx) => {
         const { row, step } = await lockWithStep(trx, ctx, id, o.version);
+        if (!hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
         requireState(row, ['received', 'processing']);
         const now = deps.now();
         await engine.close(trx, ctx, row, step, 'stopped', reason);
@@ -315,7 +316,7 @@ export function createProcessing(deps: DossiersDeps) {
         steps.map((s) => ({
           stepName: s.name_vi,
           sender: s.sender_name ?? 'Bộ phận Một cửa',
-          receiver: s.assignee_name ?? s.unit_name ?? s.role,
+          receiver: s.assignee_name ?? s.finished_by_name ?? s.unit_name ?? roleTitles[s.role]?.vi ?? s.role,
           startedAt: s.started_at,
           dueAt: s.due_at,
           finishedAt: s.finished_at,
