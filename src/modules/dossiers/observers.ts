@@ -39,11 +39,20 @@ export interface StepHandOff {
   timeliness: 'early' | 'on_time' | 'late' | null;
 }
 
+/** The applicant rated the service (1–5) after the result. */
+export interface RatingGiven {
+  /** The dossier after the rating (`rating`, `feedback_at` set). */
+  dossier: DossierRow;
+  rating: number;
+  at: Date;
+}
+
 export interface DossierObserver {
   /** Name, for logs. */
   name: string;
   statusChanged?(trx: Tx, change: StatusChange): Promise<void>;
   stepHandedOff?(trx: Tx, handOff: StepHandOff): Promise<void>;
+  ratingGiven?(trx: Tx, rating: RatingGiven): Promise<void>;
 }
 
 /** Calls every observer's `statusChanged`, in registration order. */
@@ -53,6 +62,15 @@ export async function notifyStatusChanged(
   change: StatusChange,
 ): Promise<void> {
   for (const o of observers) if (o.statusChanged) await o.statusChanged(trx, change);
+}
+
+/** Calls every observer's `ratingGiven`, in registration order. */
+export async function notifyRatingGiven(
+  observers: readonly DossierObserver[],
+  trx: Tx,
+  rating: RatingGiven,
+): Promise<void> {
+  for (const o of observers) if (o.ratingGiven) await o.ratingGiven(trx, rating);
 }
 
 /** Calls every observer's `stepHandedOff`, in registration order. */

@@ -9,6 +9,7 @@ import { Unauthenticated } from '../../platform/errors.ts';
 import type { PaymentView } from '../payments/index.ts';
 import type { DossiersDeps } from './deps.ts';
 import { DossierInvalid, DossierNotFound, LookupFailed } from './errors.ts';
+import { notifyRatingGiven } from './observers.ts';
 import { dossiersRepo } from './repo.ts';
 import { secretHash } from './service-filing.ts';
 import { createDesk } from './service-desk.ts';
@@ -223,6 +224,11 @@ export function createFollowing(deps: DossiersDeps) {
           subjectIds: [id],
           agencyId: row.agency_id,
           details: { rating: input.rating },
+        });
+        await notifyRatingGiven(deps.observers, trx, {
+          dossier: updated,
+          rating: input.rating,
+          at: updated.feedback_at ?? deps.now(),
         });
         return toView(updated);
       });
