@@ -415,3 +415,32 @@ describe('inter-agency parts in pages and the API', () => {
     assert.equal(stray.status, 404);
   });
 });
+
+describe('the seeded example', () => {
+  let i: Instance;
+  before(async () => {
+    i = await startInstance('seed.lienthong.test');
+  });
+  after(async () => {
+    await i?.close();
+  });
+
+  it('reuses the seeded birth, residence and health-insurance procedures and files the group once; seeding again changes nothing', async () => {
+    await i.platform.services.seed(system);
+    assert.deepEqual(await i.interagency.seed(system), { procedures: 1, interagency: 1 });
+    assert.deepEqual(await i.interagency.seed(system), { procedures: 0, interagency: 0 });
+    const [group] = await i.interagency.service.procedures();
+    assert.equal(group?.code, 'LT-KS-TT-BHYT');
+    assert.deepEqual(
+      group?.parts.map((p) => [p.procedureCode, p.workingDays, p.after]),
+      [
+        ['1.001193', 1, []],
+        ['1.004194', 2, [1]],
+        ['1.000291', 2, [1]],
+      ],
+    );
+    const filed = await i.platform.services.service.getPublished(group?.procedureCode ?? '');
+    assert.equal(filed?.version.content.timeLimit.workingDays, 3);
+    for (const p of group?.parts ?? []) assert.ok(await i.platform.services.service.exists(p.procedureCode));
+  });
+});

@@ -95,7 +95,16 @@ export function createOrigin(deps: InteragencyDeps) {
     const def = await interagencyRepo.procedureFor(trx, dossier.procedure_code);
     if (!def) return;
     if ((await interagencyRepo.partsOf(trx, dossier.id)).length > 0) return;
-    const procedure = interagencyProcedureSchema.parse(def.definition);
+    const parsed = interagencyProcedureSchema.safeParse(def.definition);
+    if (!parsed.success) {
+      // A definition stored by an older version: the dossier is received; its parts wait for a fix.
+      logger.error(
+        { action: 'interagency.bad_definition', code: def.code },
+        'inter-agency definition unreadable',
+      );
+      return;
+    }
+    const procedure = parsed.data;
     // Due dates along the plan: a part waiting for others starts when their allotted time ends.
     const due = new Map<number, Date>();
     const rows: PartRow[] = [];
