@@ -18,7 +18,7 @@ import {
 } from '../../../platform/pages/components.ts';
 import { html } from '../../../platform/pages/html.ts';
 import { renderPage } from '../../../platform/pages/layout.ts';
-import { boundaryOf, parseMultipart } from '../multipart.ts';
+import { multipartParser } from '../../../platform/http/multipart.ts';
 import { competences, composeBody, composeQuery, type ComposeBody } from '../schemas.ts';
 import type { RecordsService } from '../service.ts';
 import type { ComposeInput } from '../service-outgoing.ts';
@@ -81,7 +81,7 @@ function fieldErrors(b: ComposeBody, hasFile: boolean, l: Locale): FieldError[] 
   return errors;
 }
 
-/** Registers the compose page and its post (multipart, parsed by a bounded parser in this scope). */
+/** Registers the compose page and its post (multipart, read by the kernel parser in this scope). */
 export async function registerComposePages(app: App, service: RecordsService): Promise<void> {
   const { outgoing, limits } = service;
   const bodyLimit = Math.ceil(limits.maxAttachmentBytes * limits.maxAttachments * 1.4) + 256 * 1024;
@@ -243,21 +243,11 @@ export async function registerComposePages(app: App, service: RecordsService): P
 
   await app.register((scope, _opts, done) => {
     const s = scope.withTypeProvider<ZodTypeProvider>();
-    s.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, (request, body, next) => {
-      try {
-        const boundary = boundaryOf(request.headers['content-type']);
-        if (!boundary)
-          throw new AppError('MULTIPART_INVALID', 400, { vi: 'Thiếu boundary.', en: 'Missing boundary.' });
-        const parsed = parseMultipart(body as Buffer, boundary, {
-          maxParts: 300,
-          maxFieldBytes: 64 * 1024,
-          maxFiles: limits.maxAttachments,
-        });
-        next(null, { ...parsed.fields, files: parsed.files });
-      } catch (error) {
-        next(error as Error);
-      }
-    });
+    s.addContentTypeParser(
+      'multipart/form-data',
+      { parseAs: 'buffer', bodyLimit },
+      multipartParser({ maxParts: 300, maxFieldBytes: 64 * 1024, maxFiles: limits.maxAttachments }),
+    );
 
     s.post(
       '/records/outgoing',
