@@ -1,13 +1,19 @@
 /**
  * The national reporting fixture shared by the reporting benchmarks: the directory seed, synthetic
- * communes up to 3,321, a regime of 200 indicators assigned to every commune, province and
- * ministry, and one period of synthetic submissions (about 700,000 values) — all but `leaveOut`
- * units, which the benchmark submits one by one.
+ * communes up to 3,321, synthetic ministry-level units up to the issue's 30 reporting ministries,
+ * a regime of 200 indicators assigned to every commune, province and ministry, and one period of
+ * synthetic submissions (about 700,000 values) — all but `leaveOut` units, which the benchmark
+ * submits one by one.
+ *
+ * Ministries: after the 2025 reorganisation the directory seed holds 17 current ministries and
+ * ministry-level agencies (identifiers.md §3), the Government Office (G22) among them as the
+ * recipient, so 16 report. Issue 6 sizes the benchmark at 30; the other 14 are synthetic units
+ * ("Bộ Mẫu 01 (dữ liệu tổng hợp)", code LOCAL:SYN-BO-01 …), never presented as real ministries.
  */
 import { systemContext } from '../src/platform/context.ts';
 import { isoDateOfDay, localDay } from '../src/platform/calendar/index.ts';
 import type { Platform } from '../src/main.ts';
-import { periodContaining } from '../src/modules/reporting/index.ts';
+import { periodContaining, SYNTHETIC_MARK } from '../src/modules/reporting/index.ts';
 
 export const BENCH_REGIME = 'BENCH-200';
 /** The month in progress, so that the period is neither in the future nor locked. */
@@ -52,15 +58,37 @@ async function listIds(p: Platform, kind: 'province_ubnd' | 'commune' | 'ministr
   return ids;
 }
 
+/** The ministries that report in issue 6's benchmark. */
+export const BENCH_MINISTRIES = 30;
+
+/** Adds synthetic ministry-level units until `BENCH_MINISTRIES` ministries besides the recipient are current. */
+async function ensureMinistries(p: Platform, recipient: string): Promise<number> {
+  const current = [...(await listIds(p, 'ministry')), ...(await listIds(p, 'ministry_level'))].filter(
+    (m) => m !== recipient,
+  );
+  const missing = BENCH_MINISTRIES - current.length;
+  if (missing <= 0) return 0;
+  const lines = ['name,kind,parent,codes,valid_from'];
+  for (let i = 1; i <= missing; i++) {
+    const n = String(i).padStart(2, '0');
+    lines.push(`Bộ Mẫu ${n} ${SYNTHETIC_MARK},ministry,,LOCAL:SYN-BO-${n},2025-07-01`);
+  }
+  const report = await p.directory.service.importCsv(systemContext('bench'), `${lines.join('\n')}\n`);
+  if (report.problems.length > 0)
+    throw new Error(`synthetic ministries refused: ${JSON.stringify(report.problems)}`);
+  return report.imported;
+}
+
 /** Builds the fixture; returns the unit counts, the recipient, a province and the units left out. */
 export async function buildNationalFixture(p: Platform, o: { leaveOut: number }) {
   const ctx = systemContext('bench');
   await p.directory.seed(ctx);
-  const created = await p.reporting.service.generator.ensureSyntheticUnits(ctx);
+  const recipient = (await p.directory.service.resolveCode('G22'))!.current.id;
+  const created =
+    (await p.reporting.service.generator.ensureSyntheticUnits(ctx)) + (await ensureMinistries(p, recipient));
   const communes = await listIds(p, 'commune');
   const provinces = await listIds(p, 'province_ubnd');
   const ministries = [...(await listIds(p, 'ministry')), ...(await listIds(p, 'ministry_level'))];
-  const recipient = (await p.directory.service.resolveCode('G22'))!.current.id;
   const r = p.reporting.service.regimes;
   await r.createRegime(ctx, {
     code: BENCH_REGIME,

@@ -146,3 +146,19 @@ export function proceduresRegime(code: string, recipientAgencyId: string, agency
     ],
   };
 }
+
+/**
+ * The usual small hierarchy of the tests: a national recipient, a province and two communes of
+ * it, and a procedures regime `code` assigned to both communes from 01/07/2025 (published).
+ */
+export async function nationWithTwoCommunes(b: Bench, code: string) {
+  const nation = await agency(b, { kind: 'ministry_level', name: 'Văn phòng Chính phủ (thử)' });
+  const province = await agency(b, { kind: 'province_ubnd', name: 'Tỉnh Thử Nghiệm' });
+  const c1 = await agency(b, { kind: 'commune', parentId: province, name: 'Xã Một' });
+  const c2 = await agency(b, { kind: 'commune', parentId: province, name: 'Xã Hai' });
+  const r = b.reporting.service.regimes;
+  await r.createRegime(system, proceduresRegime(code, nation, [c1, c2]));
+  await r.publish(system, code);
+  await r.assign(system, code, { validFrom: '2025-07-01' });
+  return { nation, province, c1, c2 };
+}

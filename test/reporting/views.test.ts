@@ -3,7 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { closeVerifyPool } from '../../src/modules/pki/index.ts';
-import { agency, official, proceduresRegime, startBench, system, type Bench } from './support.ts';
+import {
+  agency,
+  nationWithTwoCommunes,
+  official,
+  proceduresRegime,
+  startBench,
+  system,
+  type Bench,
+} from './support.ts';
 
 const notices = async (b: Bench, unitEmail: string | null, accountId: string | null = null) =>
   (
@@ -23,14 +31,8 @@ describe('reporting: reminders before and after the deadline, late units', () =>
 
   before(async () => {
     b = await startBench();
-    nation = await agency(b, { kind: 'ministry_level', name: 'Văn phòng Chính phủ (thử)' });
-    province = await agency(b, { kind: 'province_ubnd', name: 'Tỉnh Thử Nghiệm' });
-    c1 = await agency(b, { kind: 'commune', parentId: province, name: 'Xã Một' });
-    c2 = await agency(b, { kind: 'commune', parentId: province, name: 'Xã Hai' });
+    ({ nation, province, c1, c2 } = await nationWithTwoCommunes(b, code));
     const r = b.reporting.service.regimes;
-    await r.createRegime(system, proceduresRegime(code, nation, [c1, c2]));
-    await r.publish(system, code);
-    await r.assign(system, code, { validFrom: '2025-07-01' });
     await r.period(system, code, '2025-Q4'); // opened during its window (15/09 → 14/12)
     await b.reporting.service.reminders.setContact(official(c1), c1, { email: 'baocao@xamot.gov.vn' });
   });

@@ -226,6 +226,7 @@ export function createGenerator(deps: ReportingDeps, regimes: RegimeService) {
           details: { regime: regime.code, period: period.key, submissions: subs.length, synthetic: true },
         });
       });
+      regimes.figuresChanged(period.id);
       deps.logger.info(
         { action: 'reporting.generate', periodId: period.id, submissions: subs.length },
         'synthetic submissions written',
@@ -240,6 +241,7 @@ export function createGenerator(deps: ReportingDeps, regimes: RegimeService) {
       await rep(db)
         .transaction()
         .execute((trx) => rebuildPeriod(trx, period.id, period.version_id));
+      regimes.figuresChanged(period.id);
     },
   };
 }

@@ -50,6 +50,7 @@ export {
   type Frequency,
 } from './periods.ts';
 export { REPORTING_SCOPE } from './policies.ts';
+export { SYNTHETIC_MARK } from './generate.ts';
 export { reportingCliCommands } from './cli.ts';
 
 export interface ReportingModule {

@@ -18,6 +18,23 @@ export const COUNTED = sql`s.status IN ('submitted', 'approved') AND NOT s.super
 const INNER = (alias: string) => sql`EXISTS (SELECT 1 FROM reporting_closure i
   WHERE i.period_id = ${sql.ref(`${alias}.period_id`)} AND i.ancestor_id = ${sql.ref(`${alias}.ancestor_id`)} AND i.depth >= 1)`;
 
+/**
+ * Marks a change of the period's figures (in the caller's transaction). Taken first by every
+ * change, the period row's lock also orders concurrent submissions of a period before they reach
+ * the shared ancestors' rows (which they would otherwise lock in different orders).
+ */
+export async function touchPeriod(db: DbOrTx, periodId: string): Promise<void> {
+  await sql`UPDATE reporting_periods SET revision = revision + 1 WHERE id = ${periodId}`.execute(db);
+}
+
+/** The period's revision now (see touchPeriod). */
+export async function periodRevision(db: DbOrTx, periodId: string): Promise<string | undefined> {
+  const r = await sql<{
+    revision: string;
+  }>`SELECT revision FROM reporting_periods WHERE id = ${periodId}`.execute(db);
+  return r.rows[0]?.revision;
+}
+
 /** A change of one indicator's contribution, to add to every ancestor's row. */
 export interface IndicatorDelta {
   code: string;
@@ -40,7 +57,8 @@ export async function addToAncestors(db: DbOrTx, periodId: string, unitId: strin
       ${deltas.map((d) => d.count)}::int[], ${deltas.map((d) => d.wnum)}::numeric[],
       ${deltas.map((d) => d.wden)}::numeric[], ${deltas.map((d) => d.value)}::numeric[]
     ) AS d(code, sum, count, wnum, wden, value)
-    WHERE c.period_id = ${periodId} AND c.unit_id = ${unitId} AND ${INNER('c')}
+    -- Every ancestor above the unit is an inner node; the unit itself only when units report below it.
+    WHERE c.period_id = ${periodId} AND c.unit_id = ${unitId} AND (c.depth >= 1 OR ${INNER('c')})
     ON CONFLICT (period_id, unit_id, code) DO UPDATE SET
       sum = a.sum + excluded.sum,
       count = a.count + excluded.count,
@@ -104,6 +122,7 @@ export async function addUnitStateDelta(
 export async function rebuildPeriod(db: DbOrTx, periodId: string, versionId: string) {
   // The first grouping is a hash aggregate over the values: keep it in memory rather than spill.
   await sql`SET LOCAL work_mem = '256MB'`.execute(db);
+  await touchPeriod(db, periodId);
   await rep(db).deleteFrom('reporting_aggregates').where('period_id', '=', periodId).execute();
   const inds = await rep(db)
     .selectFrom('reporting_indicators')
@@ -155,17 +174,32 @@ export async function rebuildPeriod(db: DbOrTx, periodId: string, versionId: str
   await rebuildCompleteness(db, periodId);
 }
 
-/** Rebuilds completeness and timeliness counts of a period from the units' states. */
+/**
+ * Rebuilds completeness and timeliness counts of a period from the units' states: one row per
+ * node of the hierarchy (expected units and the nodes above them) with its parent, which the
+ * drill-down reads as "a unit and the units directly below it".
+ */
 export async function rebuildCompleteness(db: DbOrTx, periodId: string) {
+  await touchPeriod(db, periodId);
   await rep(db).deleteFrom('reporting_completeness').where('period_id', '=', periodId).execute();
-  await sql`INSERT INTO reporting_completeness (period_id, unit_id, expected, submitted, on_time, late, approved)
-    SELECT c.period_id, c.ancestor_id, count(*),
-      count(*) FILTER (WHERE u.submitted), count(*) FILTER (WHERE u.submitted AND NOT u.late),
-      count(*) FILTER (WHERE u.submitted AND u.late), count(*) FILTER (WHERE u.approved)
-    FROM reporting_closure c
-    JOIN reporting_period_units u ON u.period_id = c.period_id AND u.agency_id = c.unit_id
-    WHERE c.period_id = ${periodId}
-    GROUP BY c.period_id, c.ancestor_id`.execute(db);
+  await sql`WITH parents AS (
+      SELECT DISTINCT ON (a.ancestor_id) a.ancestor_id AS node_id, p.ancestor_id AS parent_id
+      FROM reporting_closure a
+      JOIN reporting_closure p ON p.period_id = a.period_id AND p.unit_id = a.unit_id AND p.depth = a.depth + 1
+      WHERE a.period_id = ${periodId}
+      ORDER BY a.ancestor_id
+    ), counts AS (
+      SELECT c.ancestor_id AS node_id, count(*) AS expected,
+        count(*) FILTER (WHERE u.submitted) AS submitted, count(*) FILTER (WHERE u.submitted AND NOT u.late) AS on_time,
+        count(*) FILTER (WHERE u.submitted AND u.late) AS late, count(*) FILTER (WHERE u.approved) AS approved
+      FROM reporting_closure c
+      JOIN reporting_period_units u ON u.period_id = c.period_id AND u.agency_id = c.unit_id
+      WHERE c.period_id = ${periodId}
+      GROUP BY c.ancestor_id
+    )
+    INSERT INTO reporting_completeness (period_id, unit_id, parent_id, expected, submitted, on_time, late, approved)
+    SELECT ${periodId}::uuid, k.node_id, p.parent_id, k.expected, k.submitted, k.on_time, k.late, k.approved
+    FROM counts k LEFT JOIN parents p ON p.node_id = k.node_id`.execute(db);
 }
 
 export interface AggregateRow {
@@ -185,15 +219,20 @@ export async function aggregatesOf(
   periodId: string,
   versionId: string,
   unitIds: string[],
+  /** Only these indicators (a drill-down by indicator); all when null. */
+  codes: readonly string[] | null = null,
 ): Promise<AggregateRow[]> {
-  if (unitIds.length === 0) return [];
+  if (unitIds.length === 0 || codes?.length === 0) return [];
+  const only = codes === null ? null : [...codes];
   const r =
     await sql<AggregateRow>`SELECT unit_id, code, sum::text, count, wnum::text, wden::text, min::text, max::text
     FROM reporting_aggregates WHERE period_id = ${periodId} AND unit_id = ANY(${unitIds}::uuid[])
+      AND (${only}::text[] IS NULL OR code = ANY(${only}::text[]))
     UNION ALL
     SELECT s.agency_id, v.code, v.num::text, 1, coalesce(v.num * w.num, 0)::text, coalesce(w.num, 0)::text, v.num::text, v.num::text
     FROM reporting_submissions s
     JOIN reporting_values v ON v.submission_id = s.id AND v.num IS NOT NULL
+      AND (${only}::text[] IS NULL OR v.code = ANY(${only}::text[]))
     JOIN reporting_indicators i ON i.version_id = ${versionId} AND i.code = v.code AND i.aggregation <> 'none'
     -- LATERAL: one index lookup per weighted value, never a scan of the period's values.
     LEFT JOIN LATERAL (SELECT w.num FROM reporting_values w
@@ -214,4 +253,17 @@ export function completenessOf(db: RepDb, periodId: string, unitIds: string[]) {
     .where('period_id', '=', periodId)
     .where('unit_id', 'in', unitIds)
     .execute();
+}
+
+/** A node of a period's hierarchy and the nodes directly below it (its row first), with their counts. */
+export async function nodeAndChildren(db: RepDb, periodId: string, unitId: string) {
+  const rows = await db
+    .selectFrom('reporting_completeness')
+    .selectAll()
+    .where('period_id', '=', periodId)
+    .where((eb) => eb.or([eb('unit_id', '=', unitId), eb('parent_id', '=', unitId)]))
+    .limit(5001)
+    .execute();
+  const self = rows.find((r) => r.unit_id === unitId);
+  return { self, children: rows.filter((r) => r !== self) };
 }

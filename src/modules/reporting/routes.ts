@@ -229,6 +229,12 @@ export function registerReportingRoutes(app: App, service: ReportingService): vo
           regime: z.string().max(64),
           period: z.string().max(20),
           unit: z.uuid().optional(),
+          indicator: z
+            .string()
+            .max(900)
+            .regex(/^[a-z][a-z0-9_]{0,39}(,[a-z][a-z0-9_]{0,39}){0,19}$/)
+            .optional()
+            .describe('Drill-down by indicator: up to 20 indicator codes, comma-separated (all when absent)'),
         }),
         response: {
           200: z.object({ unit: unitSummarySchema, children: z.array(unitSummarySchema).max(5000) }),
@@ -236,7 +242,8 @@ export function registerReportingRoutes(app: App, service: ReportingService): vo
       },
     },
     async (request) => {
-      const s = await dashboard.summary(request.ctx, request.query);
+      const { indicator, ...q } = request.query;
+      const s = await dashboard.summary(request.ctx, { ...q, indicators: indicator?.split(',') });
       return { unit: s.unit, children: s.children };
     },
   );

@@ -4,15 +4,23 @@
  * full rebuild of a period from scratch.
  */
 import { sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import { recordAudit } from '../../platform/audit/index.ts';
 import { actorAgencyId, type RequestContext } from '../../platform/context.ts';
 import { todayOf, type ReportingDeps } from './deps.ts';
 import { PeriodNotFound, SubmissionNotFound } from './errors.ts';
 import { canDefineRegime, canReadUnit } from './policies.ts';
-import { aggregatesOf, completenessOf, rebuildPeriod, type AggregateRow } from './repo-aggregates.ts';
+import {
+  aggregatesOf,
+  completenessOf,
+  nodeAndChildren,
+  rebuildPeriod,
+  type AggregateRow,
+} from './repo-aggregates.ts';
 import * as repo from './repo.ts';
-import type { Indicator, UnitSummary } from './schemas.ts';
+import type { Indicator, RegimeDefinition, UnitSummary } from './schemas.ts';
 import type { RegimeService } from './service-regimes.ts';
+import type { PeriodRow, RegimeRow, VersionRow } from './tables.ts';
 
 /** The value of an aggregate by the indicator's rule (null when nothing was reported). */
 export function aggregateValue(ind: Indicator, row: AggregateRow | undefined): number | null {
@@ -33,6 +41,9 @@ export function aggregateValue(ind: Indicator, row: AggregateRow | undefined): n
   }
 }
 
+/** Vietnamese alphabetical order of unit names (one collator, not one per comparison). */
+const byName = new Intl.Collator('vi');
+
 /** Aggregates, completeness and drill-down. */
 export function createDashboardService(deps: ReportingDeps, regimes: RegimeService) {
   const { db } = deps;
@@ -46,36 +57,125 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
     return r.rows.map((x) => x.ancestor_id);
   }
 
+  // A period's row (id, version, dates) never changes once opened, nor does its published
+  // version: both are read once per process (the period's revision is read on every drill-down).
+  const periods = new Map<string, PeriodRow>();
+  async function periodOf(ctx: RequestContext, regime: RegimeRow, key: string): Promise<PeriodRow> {
+    const k = `${regime.id}|${key}`;
+    const hit = periods.get(k);
+    if (hit) return hit;
+    const period = await regimes.openPeriod(ctx, regime.id, key);
+    if (periods.size > 2000) periods.clear();
+    periods.set(k, period);
+    return period;
+  }
+  const definitions = new Map<string, { version: VersionRow; definition: RegimeDefinition }>();
+  async function definitionOf(versionId: string) {
+    let hit = definitions.get(versionId);
+    if (!hit) {
+      const version = (await repo.findVersion(db, versionId))!;
+      hit = { version, definition: repo.toDefinition(version, await repo.indicatorsOf(db, versionId)) };
+      if (version.status !== 'draft') {
+        if (definitions.size > 200) definitions.clear();
+        definitions.set(versionId, hit);
+      }
+    }
+    return hit;
+  }
+
+  /**
+   * Drill-downs (a unit and the units directly below it, for some indicators) as of a revision of
+   * their period: a read whose period has not changed since is served from here. Any change of
+   * the period's figures moves the revision in its own transaction (touchPeriod); this process
+   * sees its own changes at once and another process's within a second (figuresRevision).
+   * Bounded by the number of values held.
+   */
+  interface Drill {
+    revision: string;
+    ancestors: string[];
+    unit: UnitSummary;
+    children: UnitSummary[];
+  }
+  const drills = new LRUCache<string, Drill>({
+    maxSize: 400_000,
+    sizeCalculation: (d) =>
+      1 + d.unit.values.length + d.children.length * (1 + (d.children[0]?.values.length ?? 0)),
+  });
+
+  async function drill(
+    period: PeriodRow,
+    unitId: string,
+    own: { indicators: readonly Indicator[]; codes: readonly string[] | null },
+    below: { indicators: readonly Indicator[]; codes: readonly string[] | null },
+    revision: string,
+  ): Promise<Drill | null> {
+    const [ancestors, nodes] = await Promise.all([
+      ancestorsOfNode(period.id, unitId),
+      nodeAndChildren(repo.repDb(db), period.id, unitId),
+    ]);
+    if (ancestors.length === 0 || !nodes.self) return null;
+    const children = nodes.children.map((c) => c.unit_id);
+    const parts = await Promise.all(
+      below === own
+        ? [aggregatesOf(db, period.id, period.version_id, [unitId, ...children], own.codes)]
+        : [
+            aggregatesOf(db, period.id, period.version_id, [unitId], own.codes),
+            aggregatesOf(db, period.id, period.version_id, children, below.codes),
+          ],
+    );
+    const byKey = new Map(parts.flat().map((a) => [`${a.unit_id}|${a.code}`, a]));
+    return {
+      revision,
+      ancestors,
+      unit: toSummary(unitId, nodes.self, own.indicators, byKey),
+      children: nodes.children.map((c) => toSummary(c.unit_id, c, below.indicators, byKey)),
+    };
+  }
+
+  function toSummary(
+    unitId: string,
+    c: { expected: number; submitted: number; on_time: number; late: number; approved: number } | undefined,
+    indicators: readonly Indicator[],
+    byKey: ReadonlyMap<string, AggregateRow>,
+  ): UnitSummary {
+    return {
+      unitId,
+      expected: c?.expected ?? 0,
+      submitted: c?.submitted ?? 0,
+      onTime: c?.on_time ?? 0,
+      late: c?.late ?? 0,
+      approved: c?.approved ?? 0,
+      values: indicators.map((ind) => {
+        const row = byKey.get(`${unitId}|${ind.code}`);
+        return { code: ind.code, value: aggregateValue(ind, row), count: row?.count ?? 0 };
+      }),
+    };
+  }
+
+  /** The indicators a reader asked for (all aggregated ones when `codes` is absent). */
+  function chosenIndicators(definition: RegimeDefinition, codes: readonly string[] | undefined) {
+    const all = definition.indicators.filter((i) => i.aggregation !== 'none');
+    if (codes === undefined) return { indicators: all, codes: null };
+    const wanted = new Set(codes);
+    const indicators = all.filter((i) => wanted.has(i.code));
+    return { indicators, codes: indicators.map((i) => i.code) };
+  }
+
   async function summaries(
     periodId: string,
     versionId: string,
     unitIds: string[],
     indicators: readonly Indicator[],
+    codes: readonly string[] | null = null,
   ) {
     const [aggs, comp] = await Promise.all([
-      aggregatesOf(db, periodId, versionId, unitIds),
+      aggregatesOf(db, periodId, versionId, unitIds, codes),
       completenessOf(repo.repDb(db), periodId, unitIds),
     ]);
     // Indexed once: a national drill-down has ~50 units × 200 indicators to look up.
     const byKey = new Map(aggs.map((a) => [`${a.unit_id}|${a.code}`, a]));
     const compOf = new Map(comp.map((c) => [c.unit_id, c]));
-    return unitIds.map((unitId): UnitSummary => {
-      const c = compOf.get(unitId);
-      return {
-        unitId,
-        expected: c?.expected ?? 0,
-        submitted: c?.submitted ?? 0,
-        onTime: c?.on_time ?? 0,
-        late: c?.late ?? 0,
-        approved: c?.approved ?? 0,
-        values: indicators
-          .filter((i) => i.aggregation !== 'none')
-          .map((ind) => {
-            const row = byKey.get(`${unitId}|${ind.code}`);
-            return { code: ind.code, value: aggregateValue(ind, row), count: row?.count ?? 0 };
-          }),
-      };
-    });
+    return unitIds.map((unitId) => toSummary(unitId, compOf.get(unitId), indicators, byKey));
   }
 
   return {
@@ -83,36 +183,61 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
      * A unit's aggregates and its children's for a regime and period. The unit defaults to the
      * actor's agency; only the unit itself and its ancestors (the recipient included) may read.
      */
-    async summary(ctx: RequestContext, input: { regime: string; period: string; unit?: string | undefined }) {
+    async summary(
+      ctx: RequestContext,
+      input: {
+        regime: string;
+        period: string;
+        unit?: string | undefined;
+        /** Drill-down by indicator: only these indicators' values (all when absent). */
+        indicators?: readonly string[] | undefined;
+        /** The children's indicators when they differ from the unit's (a page's table): codes, or
+         * a choice among the regime's aggregated indicators. */
+        childIndicators?: readonly string[] | ((aggregated: readonly Indicator[]) => string[]) | undefined;
+      },
+    ) {
       const regime = await regimes.regimeOrThrow(input.regime);
-      const period = await regimes.openPeriod(ctx, regime.id, input.period);
+      const period = await periodOf(ctx, regime, input.period);
       const unitId = input.unit ?? actorAgencyId(ctx.actor) ?? regime.recipient_agency_id;
-      const ancestors = await ancestorsOfNode(period.id, unitId);
-      if (ancestors.length === 0 || !canReadUnit(ctx.actor, ancestors)) throw SubmissionNotFound();
-      const version = (await repo.findVersion(db, period.version_id))!;
-      const definition = repo.toDefinition(version, await repo.indicatorsOf(db, version.id));
-      const children = await repo.childrenIn(db, period.id, unitId);
-      const [unit, ...rows] = await summaries(
-        period.id,
-        version.id,
-        [unitId, ...children],
-        definition.indicators,
-      );
+      const [revision, { definition }] = await Promise.all([
+        regimes.figuresRevision(period.id),
+        definitionOf(period.version_id),
+      ]);
+      const own = chosenIndicators(definition, input.indicators);
+      const pick = input.childIndicators;
+      const below =
+        pick === undefined
+          ? own
+          : chosenIndicators(
+              definition,
+              typeof pick === 'function'
+                ? pick(definition.indicators.filter((i) => i.aggregation !== 'none'))
+                : pick,
+            );
+      const key = `${period.id}|${unitId}|${own.codes?.join(',') ?? '*'}|${below.codes?.join(',') ?? '*'}`;
+      let d: Drill | null | undefined = drills.get(key);
+      if (d?.revision !== revision) {
+        d = await drill(period, unitId, own, below, revision ?? '');
+        if (d) drills.set(key, d);
+      }
+      // Authorised on every read, from the hierarchy of the cached figures.
+      if (!d || !canReadUnit(ctx.actor, d.ancestors)) throw SubmissionNotFound();
+      const { ancestors } = d;
+      const children = d.children.map((c) => c.unitId);
       const names = new Map<string, string>();
       for (const id of [unitId, ...children, ...ancestors]) {
         const a = await deps.directory.getAgency(id);
         names.set(id, a?.name ?? id);
       }
-      const own = await repo.periodUnit(db, period.id, unitId);
       return {
         regime: { id: regime.id, code: regime.code, title: definition.title },
         period,
         definition,
-        unit: unit!,
-        /** The unit is itself expected to report (it has its own submission). */
-        unitReports: own !== undefined,
-        children: rows.sort((a, b) =>
-          (names.get(a.unitId) ?? '').localeCompare(names.get(b.unitId) ?? '', 'vi'),
+        unit: d.unit,
+        /** The unit is itself expected to report (its own submission counts in its figures). */
+        unitReports: d.unit.expected > d.children.reduce((n, c) => n + c.expected, 0),
+        children: [...d.children].sort((a, b) =>
+          byName.compare(names.get(a.unitId) ?? '', names.get(b.unitId) ?? ''),
         ),
         ancestors: ancestors.slice(1),
         names,
@@ -123,7 +248,10 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
      * A unit's values over the regime's latest periods (oldest first), for the trend chart; periods
      * in which the unit is not in the hierarchy, or is not readable by the actor, are left out.
      */
-    async trend(ctx: RequestContext, input: { regime: string; unit: string; periods?: number }) {
+    async trend(
+      ctx: RequestContext,
+      input: { regime: string; unit: string; periods?: number; indicators?: readonly string[] | undefined },
+    ) {
       const regime = await regimes.regimeOrThrow(input.regime);
       const periods = await repo.periodsOf(db, regime.id, Math.min(input.periods ?? 6, 24));
       const out: { key: string; values: Map<string, number | null>; submitted: number; expected: number }[] =
@@ -131,9 +259,9 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
       for (const period of periods.reverse()) {
         const ancestors = await ancestorsOfNode(period.id, input.unit);
         if (ancestors.length === 0 || !canReadUnit(ctx.actor, ancestors)) continue;
-        const version = (await repo.findVersion(db, period.version_id))!;
-        const indicators = repo.toDefinition(version, await repo.indicatorsOf(db, version.id)).indicators;
-        const [s] = await summaries(period.id, version.id, [input.unit], indicators);
+        const { definition } = await definitionOf(period.version_id);
+        const { indicators, codes } = chosenIndicators(definition, input.indicators);
+        const [s] = await summaries(period.id, period.version_id, [input.unit], indicators, codes);
         out.push({
           key: period.key,
           values: new Map(s!.values.map((v) => [v.code, v.value])),
@@ -219,6 +347,7 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
           details: { regime: regime.code, period: period.key },
         });
       });
+      regimes.figuresChanged(period.id);
     },
   };
 }

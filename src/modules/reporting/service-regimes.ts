@@ -26,7 +26,7 @@ import {
   type Frequency,
 } from './periods.ts';
 import { canDefineRegime } from './policies.ts';
-import { rebuildCompleteness } from './repo-aggregates.ts';
+import { periodRevision, rebuildCompleteness, rebuildPeriod } from './repo-aggregates.ts';
 import * as repo from './repo.ts';
 import {
   createRegimeSchema,
@@ -53,9 +53,35 @@ function parseDefinition(input: unknown) {
   return parsed.data;
 }
 
+/** How long a process trusts the revision of a period's figures it read (see figuresRevision). */
+export const FIGURES_TTL_MS = 1000;
+
 /** Regimes, versions, assignments and periods. */
 export function createRegimeService(deps: ReportingDeps) {
   const { db } = deps;
+
+  // The revision of each period's figures this process saw last (repo-aggregates touchPeriod),
+  // read again at most every FIGURES_TTL_MS: a change made here forgets it at once (so this
+  // process's readers see it immediately), one made by another process shows within the TTL.
+  const revisions = new Map<string, { revision: string | undefined; at: number }>();
+  let localChanges = 0;
+  async function figuresRevision(periodId: string): Promise<string | undefined> {
+    const hit = revisions.get(periodId);
+    const now = performance.now();
+    if (hit && now - hit.at < FIGURES_TTL_MS) return hit.revision;
+    const changesBefore = localChanges;
+    const revision = await periodRevision(db, periodId);
+    // A change committed here meanwhile may be newer than what was read: do not keep it.
+    if (changesBefore === localChanges) {
+      if (revisions.size > 5000) revisions.clear();
+      revisions.set(periodId, { revision, at: now });
+    }
+    return revision;
+  }
+  function figuresChanged(periodId: string): void {
+    localChanges += 1;
+    revisions.delete(periodId);
+  }
 
   // Regime rows never change once created (code and recipient are fixed; versions carry the
   // rest), so the submit path reads them from memory after the first time.
@@ -103,7 +129,13 @@ export function createRegimeService(deps: ReportingDeps) {
   }
 
   /** Builds (or rebuilds) a period's expected units and hierarchy, then its completeness counts. */
-  async function structurePeriod(ctx: RequestContext, regime: RegimeRow, period: PeriodRow): Promise<number> {
+  async function structurePeriod(
+    ctx: RequestContext,
+    regime: RegimeRow,
+    period: PeriodRow,
+    /** Re-aggregate the submissions along the new hierarchy (a restructure; a new period has none). */
+    reaggregate = false,
+  ): Promise<number> {
     const assigned = await repo.assignmentsOn(db, regime.id, period.cutoff_end);
     const { units, closure } = await buildClosure(
       deps.directory,
@@ -119,7 +151,8 @@ export function createRegimeService(deps: ReportingDeps) {
         .forUpdate()
         .execute();
       await repo.writeStructure(trx, period.id, units, closure);
-      await rebuildCompleteness(trx, period.id);
+      if (reaggregate) await rebuildPeriod(trx, period.id, period.version_id);
+      else await rebuildCompleteness(trx, period.id);
       await rep(trx)
         .updateTable('reporting_periods')
         .set({ structured_at: deps.now() })
@@ -404,14 +437,26 @@ export function createRegimeService(deps: ReportingDeps) {
       return period;
     },
 
-    /** Re-reads the period's hierarchy from the directory (after a reorganisation) and rebuilds its counts. */
+    /** Re-reads the period's hierarchy from the directory (after a reorganisation) and rebuilds its aggregates and counts. */
     async restructurePeriod(ctx: RequestContext, periodId: string): Promise<number> {
       const period = await repo.periodById(db, periodId);
       if (!period) throw PeriodNotFound();
       const regime = await regimeOrThrow(period.regime_id);
       assertCanDefine(ctx, regime);
-      return structurePeriod(ctx, regime, period);
+      const expected = await structurePeriod(ctx, regime, period, true);
+      figuresChanged(period.id);
+      return expected;
     },
+
+    /**
+     * The revision of a period's figures for readers that keep what they computed from them
+     * (drill-downs): current for changes made in this process, at most FIGURES_TTL_MS old for
+     * changes made by another process sharing the database.
+     */
+    figuresRevision,
+
+    /** Tells this process's readers that a period's figures changed (after the change commits). */
+    figuresChanged,
 
     /** A period as the API shows it. */
     async period(ctx: RequestContext, idOrCode: string, key: string): Promise<Period> {

@@ -24,6 +24,7 @@ import {
   addUnitStateDelta,
   COUNTED,
   recomputeExtremes,
+  touchPeriod,
   type IndicatorDelta,
 } from './repo-aggregates.ts';
 import * as repo from './repo.ts';
@@ -101,7 +102,10 @@ async function carry(
   unitId: string,
   indicators: readonly Indicator[],
   change: () => Promise<void>,
+  /** Values the change wrote (not read back when that submission is the one that counts). */
+  written?: { id: () => string; values: ValueMap },
 ) {
+  await touchPeriod(trx, period.id);
   const unit = await repo.periodUnit(trx, period.id, unitId, true);
   if (!unit) throw SubmissionNotFound();
   const before = await counted(trx, period.id, unitId);
@@ -113,9 +117,11 @@ async function carry(
   const afterValues: ValueMap =
     after && after.id === before?.id
       ? beforeValues
-      : after
-        ? await repo.valuesOf(trx, after.id)
-        : new Map<string, number | string>();
+      : after && written && after.id === written.id()
+        ? written.values
+        : after
+          ? await repo.valuesOf(trx, after.id)
+          : new Map<string, number | string>();
   if (after?.id !== before?.id) {
     const { deltas, extremesToRecompute } = valueDeltas(indicators, beforeValues, afterValues);
     await addToAncestors(trx, period.id, unitId, deltas);
@@ -188,6 +194,8 @@ export function createSubmissionService(deps: ReportingDeps, regimes: RegimeServ
     regimeCode?: string,
     periodKey?: string,
     levels?: number,
+    /** The values when the caller has them (just written). */
+    known?: ReadonlyMap<string, number | string>,
   ): Promise<Submission> {
     const period = periodKey ? null : await repo.periodById(db, s.period_id);
     const regime = regimeCode ? null : await repo.findRegime(db, period!.regime_id);
@@ -213,7 +221,7 @@ export function createSubmissionService(deps: ReportingDeps, regimes: RegimeServ
       contentHash: s.content_hash,
       signatureState: s.signature_state,
       certificateSerial: s.certificate_serial,
-      values: Object.fromEntries(await repo.valuesOf(db, s.id)),
+      values: Object.fromEntries(known ?? (await repo.valuesOf(db, s.id))),
     };
   }
 
@@ -284,69 +292,76 @@ export function createSubmissionService(deps: ReportingDeps, regimes: RegimeServ
       const id = await db.transaction().execute(async (t) => {
         const trx = t as unknown as RepTx;
         let submissionId = target?.id ?? randomUUID();
-        await carry(trx, period, unitId, def.indicators, async () => {
-          const latest = (await repo.submissionsOfUnit(trx, period.id, unitId))[0];
-          if ((latest?.version ?? 0) !== (target ? targetVersion : targetVersion - 1)) throw Conflict();
-          if (target && latest?.status !== target.status) throw Conflict();
-          const r = rep(trx);
-          if (!target) {
-            submissionId = randomUUID();
-            await r
-              .insertInto('reporting_submissions')
-              .values({
-                id: submissionId,
-                period_id: period.id,
-                agency_id: unitId,
-                version: targetVersion,
-                status: 'draft',
-                channel: input.channel ?? 'api',
-                submitted_at: null,
-                late: null,
-                content_hash: null,
-                signature_state: null,
-                signed_xml: null,
-                signer_kind: null,
-                signer_id: null,
-                certificate_serial: null,
-              })
-              .execute();
-          }
-          await repo.replaceValues(trx, submissionId, checked.values);
-          if (signed) {
-            await r
-              .updateTable('reporting_submissions')
-              .set({ superseded: true })
-              .where('period_id', '=', period.id)
-              .where('agency_id', '=', unitId)
-              .where('status', '=', 'approved')
-              .where('version', '<', targetVersion)
-              .execute();
-            await r
-              .updateTable('reporting_submissions')
-              .set({
-                status: 'submitted',
-                approval_level: 0,
-                submitted_at: now,
-                late,
-                channel: input.channel ?? 'api',
-                content_hash: signed.contentHash,
-                signature_state: signed.state,
-                signed_xml: signed.signedXml,
-                signer_kind: ctx.actor.kind,
-                signer_id: actorId(ctx.actor),
-                certificate_serial: signed.certificateSerial,
-                updated_at: now,
-              })
-              .where('id', '=', submissionId)
-              .execute();
-          } else {
-            await r
-              .updateTable('reporting_submissions')
-              .set({ updated_at: now })
-              .where('id', '=', submissionId)
-              .execute();
-          }
-        });
+        await carry(
+          trx,
+          period,
+          unitId,
+          def.indicators,
+          async () => {
+            const latest = (await repo.submissionsOfUnit(trx, period.id, unitId))[0];
+            if ((latest?.version ?? 0) !== (target ? targetVersion : targetVersion - 1)) throw Conflict();
+            if (target && latest?.status !== target.status) throw Conflict();
+            const r = rep(trx);
+            if (!target) {
+              submissionId = randomUUID();
+              await r
+                .insertInto('reporting_submissions')
+                .values({
+                  id: submissionId,
+                  period_id: period.id,
+                  agency_id: unitId,
+                  version: targetVersion,
+                  status: 'draft',
+                  channel: input.channel ?? 'api',
+                  submitted_at: null,
+                  late: null,
+                  content_hash: null,
+                  signature_state: null,
+                  signed_xml: null,
+                  signer_kind: null,
+                  signer_id: null,
+                  certificate_serial: null,
+                })
+                .execute();
+            }
+            await repo.replaceValues(trx, submissionId, checked.values);
+            if (signed) {
+              await r
+                .updateTable('reporting_submissions')
+                .set({ superseded: true })
+                .where('period_id', '=', period.id)
+                .where('agency_id', '=', unitId)
+                .where('status', '=', 'approved')
+                .where('version', '<', targetVersion)
+                .execute();
+              await r
+                .updateTable('reporting_submissions')
+                .set({
+                  status: 'submitted',
+                  approval_level: 0,
+                  submitted_at: now,
+                  late,
+                  channel: input.channel ?? 'api',
+                  content_hash: signed.contentHash,
+                  signature_state: signed.state,
+                  signed_xml: signed.signedXml,
+                  signer_kind: ctx.actor.kind,
+                  signer_id: actorId(ctx.actor),
+                  certificate_serial: signed.certificateSerial,
+                  updated_at: now,
+                })
+                .where('id', '=', submissionId)
+                .execute();
+            } else {
+              await r
+                .updateTable('reporting_submissions')
+                .set({ updated_at: now })
+                .where('id', '=', submissionId)
+                .execute();
+            }
+          },
+          { id: () => submissionId, values: checked.values },
+        );
         await recordAudit(trx, ctx, {
           action: input.submit ? 'reporting.submission.submit' : 'reporting.submission.save',
           subjectType: 'reporting_submission',
@@ -362,6 +377,7 @@ export function createSubmissionService(deps: ReportingDeps, regimes: RegimeServ
         });
         return submissionId;
       });
+      regimes.figuresChanged(period.id);
       deps.logger.info(
         {
           action: input.submit ? 'reporting.submit' : 'reporting.save',
@@ -371,7 +387,7 @@ export function createSubmissionService(deps: ReportingDeps, regimes: RegimeServ
         },
         'report saved',
       );
-      return view((await repo.submissionById(db, id))!, regime.code, period.key);
+      return view((await repo.submissionById(db, id))!, regime.code, period.key, undefined, checked.values);
     },
 
     /** Approves at the next level; the last level (the recipient) makes the values approved and locked. */
@@ -562,6 +578,7 @@ export function createSubmissionService(deps: ReportingDeps, regimes: RegimeServ
         details: { regime: regime.code, period: period.key, unit: s.agency_id, level: s.approval_level + 1 },
       });
     });
+    regimes.figuresChanged(period.id);
     return service.get(ctx, id);
   }
 

@@ -59,6 +59,8 @@ export type ReportingTables = {
     lock_on: string;
     structured_at: Generated<Date>;
     created_at: Generated<Date>;
+    /** Goes up in every transaction that changes the period's figures (bigint, as text). */
+    revision: Generated<string>;
   };
   reporting_period_units: {
     period_id: string;
@@ -120,6 +122,8 @@ export type ReportingTables = {
   reporting_completeness: {
     period_id: string;
     unit_id: string;
+    /** The node's parent in the period's hierarchy (null at the top). */
+    parent_id: string | null;
     expected: number;
     submitted: number;
     on_time: number;

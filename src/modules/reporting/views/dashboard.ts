@@ -36,8 +36,18 @@ const rate = (sub: number, exp: number, l: Locale) =>
 export function registerDashboardPages(app: App, service: ReportingService): void {
   const { dashboard } = service;
 
-  async function load(request: FastifyRequest, q: Query) {
-    const s = await dashboard.summary(request.ctx, q);
+  /** The indicators the children's table and chart show: the first twelve and the chosen one. */
+  const TABLE_INDICATORS = 12;
+  async function load(request: FastifyRequest, q: Query, allForChildren = false) {
+    const s = await dashboard.summary(request.ctx, {
+      ...q,
+      childIndicators: allForChildren
+        ? undefined
+        : (aggregated) => {
+            const codes = aggregated.slice(0, TABLE_INDICATORS).map((i) => i.code);
+            return [...codes, q.indicator ?? aggregated[0]?.code ?? ''];
+          },
+    });
     const inds = s.definition.indicators.filter((i) => i.aggregation !== 'none');
     const chosen = inds.find((i) => i.code === q.indicator) ?? inds[0];
     return { s, inds, chosen };
@@ -58,7 +68,12 @@ export function registerDashboardPages(app: App, service: ReportingService): voi
     const unitId = s.unit.unitId;
     const here = { ...q, unit: unitId };
     const [trend, levels] = await Promise.all([
-      dashboard.trend(request.ctx, { regime: s.regime.code, unit: unitId, periods: 6 }),
+      dashboard.trend(request.ctx, {
+        regime: s.regime.code,
+        unit: unitId,
+        periods: 6,
+        indicators: chosen ? [chosen.code] : [],
+      }),
       dashboard.levels(request.ctx, { regime: s.regime.code, period: s.period.key, unit: unitId }),
     ]);
     const unitName = s.names.get(unitId) ?? '';
@@ -161,14 +176,14 @@ export function registerDashboardPages(app: App, service: ReportingService): voi
           m.t('submittedCol', l),
           m.t('onTime', l),
           m.t('lateCol', l),
-          ...inds.slice(0, 12).map((i) => i.name),
+          ...inds.slice(0, TABLE_INDICATORS).map((i) => i.name),
         ],
         rows: s.children.map((c) => [
           html`<a href="${link(here, { unit: c.unitId })}">${s.names.get(c.unitId) ?? c.unitId}</a>`,
           `${c.submitted}/${c.expected}`,
           String(c.onTime),
           c.late > 0 ? tag(`${m.t('late', l)}: ${c.late}`, 'yellow') : '0',
-          ...inds.slice(0, 12).map((ind) => display(valueOf(c.values, ind.code), l)),
+          ...inds.slice(0, TABLE_INDICATORS).map((ind) => display(valueOf(c.values, ind.code), l)),
         ]),
         empty: '—',
       })}
@@ -181,7 +196,7 @@ export function registerDashboardPages(app: App, service: ReportingService): voi
     { schema: { hide: true, querystring: query } },
     async (request, reply) => {
       const l = request.locale;
-      const { s, inds } = await load(request, request.query);
+      const { s, inds } = await load(request, request.query, true);
       const wb = new ExcelJS.Workbook();
       wb.creator = 'Liên thông';
       const ws = wb.addWorksheet('TongHop');
