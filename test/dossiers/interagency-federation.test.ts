@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import {
   agency,
   citizen,
+  defineGroup,
   fileOnce,
   official,
   pdf,
@@ -67,53 +68,19 @@ describe('inter-agency dossier across two instances through the exchange axis', 
       agencyName: 'Ủy ban nhân dân xã Một',
       validDays: 365,
     });
-    await procedure(n1, codes.group, {
-      name: 'Liên thông khai sinh, BHYT (thử)',
-      agencyIds: [commune.id],
-      workingDays: 3,
-    });
-    await procedure(n1, codes.birth, {
-      name: 'Đăng ký khai sinh (thử)',
-      agencyIds: [commune.id],
-      workingDays: 1,
-    });
-    await procedure(n1, codes.insurance, {
-      name: 'Cấp thẻ BHYT (thử)',
-      agencyIds: [office1.id],
-      workingDays: 2,
+    await defineGroup(n1, {
+      code: 'LT-THU-2',
+      codes,
+      commune,
+      office: office1,
+      part1: { kind: 'commune', near: 'filing' },
+      part2: { code: office1.code },
+      part2After: [],
     });
     await procedure(n2, codes.insurance, {
       name: 'Cấp thẻ BHYT (thử)',
       agencyIds: [office2.id],
       workingDays: 2,
-    });
-    await n1.interagency.service.saveProcedure(system, {
-      code: 'LT-THU-2',
-      name: 'Liên thông khai sinh và BHYT qua trục (thử)',
-      procedureCode: codes.group,
-      workingDays: 3,
-      parts: [
-        {
-          order: 1,
-          procedureCode: codes.birth,
-          procedureName: 'Đăng ký khai sinh (thử)',
-          agency: { kind: 'commune', near: 'filing' },
-          agencyDescription: 'Ủy ban nhân dân cấp xã',
-          workingDays: 1,
-          after: [],
-          result: 'Giấy khai sinh',
-        },
-        {
-          order: 2,
-          procedureCode: codes.insurance,
-          procedureName: 'Cấp thẻ BHYT (thử)',
-          agency: { code: office1.code },
-          agencyDescription: 'Bảo hiểm xã hội cơ sở',
-          workingDays: 2,
-          after: [],
-          result: 'Thẻ bảo hiểm y tế',
-        },
-      ],
     });
   });
 

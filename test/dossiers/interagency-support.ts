@@ -14,6 +14,7 @@ import {
   createInteragencyModule,
   type InteragencyModule,
 } from '../../src/modules/dossiers/interagency/index.ts';
+import type { PartAgency } from '../../src/modules/dossiers/interagency/definition.ts';
 import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import { createFileBlobStore } from '../../src/platform/blobs/index.ts';
 import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
@@ -237,4 +238,64 @@ export async function until<T>(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The test group: part 1 (a birth registration) and part 2 (a health-insurance card). */
+export interface TestGroup {
+  code: string;
+  codes: { group: string; birth: string; insurance: string };
+  /** Where the group is filed and part 1 is competent. */
+  commune: { id: string };
+  /** Where part 2 is competent on this instance. */
+  office: { id: string };
+  part1: PartAgency;
+  part2: PartAgency;
+  part2After: number[];
+}
+
+/** Publishes the group's three small procedures and defines the group on `i`. */
+export async function defineGroup(i: Instance, g: TestGroup): Promise<void> {
+  await procedure(i, g.codes.group, {
+    name: 'Liên thông thử nghiệm',
+    agencyIds: [g.commune.id],
+    workingDays: 3,
+  });
+  await procedure(i, g.codes.birth, {
+    name: 'Đăng ký khai sinh (thử)',
+    agencyIds: [g.commune.id],
+    workingDays: 1,
+  });
+  await procedure(i, g.codes.insurance, {
+    name: 'Cấp thẻ BHYT (thử)',
+    agencyIds: [g.office.id],
+    workingDays: 2,
+  });
+  await i.interagency.service.saveProcedure(system, {
+    code: g.code,
+    name: 'Liên thông khai sinh và BHYT (thử)',
+    procedureCode: g.codes.group,
+    workingDays: 3,
+    parts: [
+      {
+        order: 1,
+        procedureCode: g.codes.birth,
+        procedureName: 'Đăng ký khai sinh (thử)',
+        agency: g.part1,
+        agencyDescription: 'Ủy ban nhân dân cấp xã',
+        workingDays: 1,
+        after: [],
+        result: 'Giấy khai sinh',
+      },
+      {
+        order: 2,
+        procedureCode: g.codes.insurance,
+        procedureName: 'Cấp thẻ BHYT (thử)',
+        agency: g.part2,
+        agencyDescription: 'Bảo hiểm xã hội cơ sở',
+        workingDays: 2,
+        after: g.part2After,
+        result: 'Thẻ bảo hiểm y tế',
+      },
+    ],
+  });
 }

@@ -15,7 +15,7 @@ import {
   fileOnce,
   official,
   pdf,
-  procedure,
+  defineGroup,
   startInstance,
   system,
   until,
@@ -36,48 +36,14 @@ describe('inter-agency dossier across two agencies of one instance', () => {
     commune = await agency(i, { name: 'Ủy ban nhân dân xã Liên Thông' });
     insurance = await agency(i, { kind: 'unit', name: 'Bảo hiểm xã hội cơ sở Liên Thông' });
     stranger = await agency(i, { name: 'Ủy ban nhân dân xã Khác' });
-    await procedure(i, codes.group, {
-      name: 'Liên thông thử nghiệm',
-      agencyIds: [commune.id],
-      workingDays: 3,
-    });
-    await procedure(i, codes.birth, {
-      name: 'Đăng ký khai sinh (thử)',
-      agencyIds: [commune.id],
-      workingDays: 1,
-    });
-    await procedure(i, codes.insurance, {
-      name: 'Cấp thẻ BHYT (thử)',
-      agencyIds: [insurance.id],
-      workingDays: 2,
-    });
-    await i.interagency.service.saveProcedure(system, {
+    await defineGroup(i, {
       code: 'LT-THU-1',
-      name: 'Liên thông khai sinh và BHYT (thử)',
-      procedureCode: codes.group,
-      workingDays: 3,
-      parts: [
-        {
-          order: 1,
-          procedureCode: codes.birth,
-          procedureName: 'Đăng ký khai sinh (thử)',
-          agency: { kind: 'commune', near: 'filing' },
-          agencyDescription: 'Ủy ban nhân dân cấp xã',
-          workingDays: 1,
-          after: [],
-          result: 'Giấy khai sinh',
-        },
-        {
-          order: 2,
-          procedureCode: codes.insurance,
-          procedureName: 'Cấp thẻ BHYT (thử)',
-          agency: { code: insurance.code },
-          agencyDescription: 'Bảo hiểm xã hội cơ sở',
-          workingDays: 2,
-          after: [1],
-          result: 'Thẻ bảo hiểm y tế',
-        },
-      ],
+      codes,
+      commune,
+      office: insurance,
+      part1: { kind: 'commune', near: 'filing' },
+      part2: { code: insurance.code },
+      part2After: [1],
     });
   });
 
@@ -292,48 +258,14 @@ describe('inter-agency parts in pages and the API', () => {
     commune = await agency(i, { name: 'Ủy ban nhân dân xã Trang', parentId: district.id });
     insurance = await agency(i, { kind: 'unit', name: 'Bảo hiểm xã hội cơ sở Trang', parentId: district.id });
     stranger = await agency(i, { name: 'Ủy ban nhân dân xã Lạ' });
-    await procedure(i, codes.group, {
-      name: 'Liên thông thử nghiệm',
-      agencyIds: [commune.id],
-      workingDays: 3,
-    });
-    await procedure(i, codes.birth, {
-      name: 'Đăng ký khai sinh (thử)',
-      agencyIds: [commune.id],
-      workingDays: 1,
-    });
-    await procedure(i, codes.insurance, {
-      name: 'Cấp thẻ BHYT (thử)',
-      agencyIds: [insurance.id],
-      workingDays: 2,
-    });
-    await i.interagency.service.saveProcedure(system, {
+    await defineGroup(i, {
       code: 'LT-THU-3',
-      name: 'Liên thông (trang)',
-      procedureCode: codes.group,
-      workingDays: 3,
-      parts: [
-        {
-          order: 1,
-          procedureCode: codes.birth,
-          procedureName: 'Đăng ký khai sinh (thử)',
-          agency: { code: commune.code },
-          agencyDescription: 'Ủy ban nhân dân cấp xã',
-          workingDays: 1,
-          after: [],
-          result: 'Giấy khai sinh',
-        },
-        {
-          order: 2,
-          procedureCode: codes.insurance,
-          procedureName: 'Cấp thẻ BHYT (thử)',
-          agency: { kind: 'unit', near: 'filing' },
-          agencyDescription: 'Bảo hiểm xã hội cơ sở',
-          workingDays: 2,
-          after: [],
-          result: 'Thẻ bảo hiểm y tế',
-        },
-      ],
+      codes,
+      commune,
+      office: insurance,
+      part1: { code: commune.code },
+      part2: { kind: 'unit', near: 'filing' },
+      part2After: [],
     });
   });
 
@@ -356,6 +288,9 @@ describe('inter-agency parts in pages and the API', () => {
   }
 
   it('the citizen and the filing agency see every part; the part agency its own; others 404', async () => {
+    // No background work is needed here; the notices' worker would erase the sign-up codes read below.
+    await i.worker?.stop();
+    i.worker = null;
     const registered = await registerCitizen(i);
     const applicant = citizen(registered.accountId);
     const id = await fileOnce(i, applicant, codes.group, commune.id);

@@ -95,17 +95,27 @@ export function partPacket(o: {
   return Buffer.from(writeEdxml(packet));
 }
 
+/** The document that carried a part, as the answers about it name it. */
+export interface OriginalDocument {
+  senderCode: string;
+  number: string | null;
+  notation: string | null;
+  date: string | null;
+  documentId: string;
+}
+
+const responseFor = (o: OriginalDocument) => ({
+  organId: o.senderCode,
+  code: [o.number, o.notation].filter(Boolean).join('/'),
+  promulgationDate: o.date,
+  documentId: o.documentId,
+});
+
 /** A processing status about the part's document, from the agency that handles it. */
 export function partStatusPacket(o: {
   fromCode: string;
   code: string;
-  original: {
-    senderCode: string;
-    number: string | null;
-    notation: string | null;
-    date: string | null;
-    documentId: string;
-  };
+  original: OriginalDocument;
   description: string | null;
 }): Buffer {
   return Buffer.from(
@@ -113,12 +123,7 @@ export function partStatusPacket(o: {
       buildStatus({
         code: o.code,
         from: { organId: o.fromCode },
-        responseFor: {
-          organId: o.original.senderCode,
-          code: [o.original.number, o.original.notation].filter(Boolean).join('/'),
-          promulgationDate: o.original.date ?? '',
-          documentId: o.original.documentId,
-        },
+        responseFor: { ...responseFor(o.original), promulgationDate: o.original.date ?? '' },
         description: o.description,
       }),
     ),
@@ -132,13 +137,7 @@ export function resultPacket(o: {
   toCode: string;
   number: string;
   date: string;
-  original: {
-    senderCode: string;
-    number: string | null;
-    notation: string | null;
-    date: string | null;
-    documentId: string;
-  };
+  original: OriginalDocument;
   message: ResultMessage;
   resultPdf: Buffer | null;
 }): Buffer {
@@ -159,14 +158,7 @@ export function resultPacket(o: {
     promulgationDate: o.date,
     documentType: { typeName: 'Kết quả hồ sơ liên thông', type: '1' },
     subject: `Kết quả liên thông: ${o.message.result ?? o.message.outcome}`.slice(0, 500),
-    responseFor: [
-      {
-        organId: o.original.senderCode,
-        code: [o.original.number, o.original.notation].filter(Boolean).join('/'),
-        promulgationDate: o.original.date,
-        documentId: o.original.documentId,
-      },
-    ],
+    responseFor: [responseFor(o.original)],
     attachments,
   });
   return Buffer.from(writeEdxml(packet));
