@@ -1,5 +1,6 @@
 /**
- * Charts rendered on the server as SVG, in the kernel's style: `role="img"` with a `<title>` and
+ * Charts rendered on the server as SVG, in the kernel's style: `role="img"` (`role="group"` when
+ * its labels are drill-down links, which an image may not hold) with a `<title>` and
  * `<desc>` named by `aria-labelledby`, every value written as text beside its mark (colour is
  * never the only signal), axis ticks at round numbers, numbers formatted for the locale
  * (`1.234,5` in Vietnamese). Pure functions; escaping through the kernel's `html` tag.
@@ -49,10 +50,12 @@ export function chartNumber(v: number, l: Locale): string {
 }
 
 function frame(o: ChartOptions, height: number, body: SafeHtml): SafeHtml {
+  // An image cannot hold links: a chart whose labels link down (drill-down) is a named group.
+  const role = o.points.some((p) => p.href) ? 'group' : 'img';
   return html`<figure class="chart">
     <svg
       xmlns="http://www.w3.org/2000/svg"
-      role="img"
+      role="${role}"
       aria-labelledby="${o.id}-title ${o.id}-desc"
       viewBox="0 0 ${WIDTH} ${height}"
       width="100%"
