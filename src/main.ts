@@ -36,6 +36,12 @@ import {
   type PaymentsModule,
 } from './modules/payments/index.ts';
 import { createDossiersModule, type DossiersModule } from './modules/dossiers/index.ts';
+import {
+  createDossiersSync,
+  startFakeNationalPortal,
+  type DossiersSync,
+  type FakeNationalPortal,
+} from './modules/dossiers/sync/index.ts';
 import { createExchangeModule, type ExchangeModule } from './modules/exchange/index.ts';
 import { createRecordsModule, type RecordsModule } from './modules/records/index.ts';
 import { createReportingModule, type ReportingModule } from './modules/reporting/index.ts';
@@ -49,6 +55,8 @@ export interface Platform {
   services: ServicesModule;
   payments: PaymentsModule;
   dossiers: DossiersModule;
+  /** Sync with the national portal; null when no portal is configured (outside development). */
+  dossiersSync: DossiersSync | null;
   exchange: ExchangeModule;
   records: RecordsModule;
   reporting: ReportingModule;
@@ -75,6 +83,18 @@ async function paymentGateway(config: Config, logger: Logger) {
   });
   logger.info({ action: 'payments.fake_gateway', url: devGateway.url }, 'fake payment gateway started');
   return { url: devGateway.url, merchantCode: devGateway.merchantCode, secret: devGateway.secret };
+}
+
+// Likewise the national portal (DVCQG adapter): a fake one in-process in development.
+let devPortal: FakeNationalPortal | null = null;
+
+async function nationalPortal(config: Config, logger: Logger) {
+  if (config.nationalPortal) return config.nationalPortal;
+  if (config.env !== 'development') return null;
+  devPortal ??= await startFakeNationalPortal({ port: 0 });
+  logger.info({ action: 'dossiers.sync.fake_portal', url: devPortal.url }, 'fake national portal started');
+  const { url, username, password, agency } = devPortal;
+  return { url, username, password, agency, pullSeconds: 60 };
 }
 
 /** The composition root: builds every module on one database and wires them into the HTTP server. */
@@ -155,6 +175,21 @@ export async function buildPlatform(deps: {
     blobs,
   });
   dossiersOnPaid = dossiers.onPaid;
+  // The national-portal sync observes every dossier change (its outbox is written in the change's
+  // transaction); registered before anything else may change a dossier.
+  const portalSettings = await nationalPortal(config, logger);
+  const dossiersSync = portalSettings
+    ? createDossiersSync({
+        db,
+        logger: log('dossiers.sync'),
+        settings: portalSettings,
+        observers: () => dossiers.observers,
+        directory: directory.service,
+        services: services.service,
+        calendar,
+      })
+    : null;
+  if (dossiersSync) dossiers.observe(dossiersSync.observer);
   const records = createRecordsModule({
     db,
     logger: log('records'),
@@ -177,6 +212,7 @@ export async function buildPlatform(deps: {
     identity,
     services,
     dossiers,
+    ...(dossiersSync ? [dossiersSync] : []),
     payments,
     pki,
     notify,
@@ -203,6 +239,7 @@ export async function buildPlatform(deps: {
     services,
     payments,
     dossiers,
+    dossiersSync,
     exchange,
     records,
     reporting,
@@ -218,6 +255,7 @@ export async function seedReferenceData(
   const directory = await platform.directory.seed(ctx);
   const services = await platform.services.seed(ctx);
   await platform.reporting.seed(ctx);
+  await platform.dossiersSync?.schedule();
   return { directory, services };
 }
 
@@ -226,4 +264,6 @@ export async function shutdownPlatform(): Promise<void> {
   await closeVerifyPool();
   await devGateway?.close();
   devGateway = null;
+  await devPortal?.close();
+  devPortal = null;
 }
