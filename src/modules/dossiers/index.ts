@@ -28,9 +28,11 @@ import { acceptAllScanner } from './files.ts';
 import { createDeadlineJobs } from './jobs.ts';
 import type { DossierObserver } from './observers.ts';
 import { registerDossierRoutes } from './routes.ts';
+import { registerBackofficeRoutes } from './routes-backoffice.ts';
 import { createDossierService, type DossierService } from './service.ts';
 import { registerDossierPages } from './views/pages.ts';
 import { dm } from './views/messages.ts';
+import { bm } from './views/messages-backoffice.ts';
 
 export type { DossierService } from './service.ts';
 export type { DossierView } from './shared.ts';
@@ -111,6 +113,7 @@ export function createDossiersModule(deps: {
       name: 'dossiers',
       register: async (app) => {
         registerDossierRoutes(app, service);
+        registerBackofficeRoutes(app, service);
         await registerDossierPages(app, service);
       },
     },
@@ -121,6 +124,13 @@ export function createDossiersModule(deps: {
         href: '/one-stop/dossiers',
         label: dm.text('navOneStop'),
         visible: (actor) => actor.kind === 'official' && hasRole(actor, 'one_stop_officer'),
+      },
+      {
+        href: '/one-stop/tasks',
+        label: bm.text('navTasks'),
+        visible: (actor) =>
+          actor.kind === 'official' &&
+          hasRole(actor, 'specialist', 'unit_leader', 'one_stop_officer', 'admin'),
       },
     ],
     jobs: [deadlines.job],

@@ -114,6 +114,20 @@ export function createProcessing(deps: DossiersDeps) {
   }
 
   const service = {
+    /** A dossier of the agency for any back-office role (404 for anyone else). */
+    async officerDossier(ctx: RequestContext, id: string): Promise<DossierView> {
+      return toView(await agencyDossier(db, ctx, id));
+    },
+
+    /** Active officials of the officer's agency holding `role` (to reassign a step to). */
+    async colleagues(ctx: RequestContext, role: string) {
+      if (ctx.actor.kind !== 'official') throw DossierNotFound();
+      const all = await deps.officials.ofAgency(ctx.actor.agencyId);
+      return all
+        .filter((o) => o.active && o.roles.includes(role))
+        .map((o) => ({ id: o.id, fullName: o.fullName }));
+    },
+
     /** The dossier's steps (form 06 lines): its applicant and the agency's back office. */
     async steps(ctx: RequestContext, id: string): Promise<StepView[]> {
       await readable(db, ctx, id);

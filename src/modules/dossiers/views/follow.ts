@@ -25,6 +25,8 @@ import type { TimelineEntry } from '../service-follow.ts';
 import { withdrawable } from '../statuses.ts';
 import { fileInput, refusal } from './filing.ts';
 import { dm } from './messages.ts';
+import { bm } from './messages-backoffice.ts';
+import { stepsTable } from './one-stop.ts';
 import { registerUpload, tablePage } from './multipart.ts';
 
 const idParams = z.object({ id: z.uuid() });
@@ -50,6 +52,9 @@ function eventName(e: TimelineEntry, l: Locale): string {
   if (e.kind === 'fee_paid') return dm.t('feePaidEvent', l);
   if (e.kind === 'supplemented') return dm.t('supplementedEvent', l);
   if (e.kind === 'feedback') return dm.t('feedbackEvent', l);
+  if (e.kind === 'step') return bm.t('stepEvent', l);
+  if (e.kind === 'document') return bm.t('documentEvent', l);
+  if (e.kind === 'archived') return bm.t('archivedEvent', l);
   return `${e.nationalStatus ?? ''}. ${format(e.statusName, l)}`;
 }
 
@@ -102,7 +107,12 @@ export async function registerFollowPages(app: App, service: DossierService): Pr
     const ctx = request.ctx;
     const d = await service.get(ctx, id);
     if (d.status === 'draft') return reply.redirect(`/dossiers/${id}/edit`, 303);
-    const [timeline, payments] = await Promise.all([service.timeline(ctx, id), service.paymentsOf(ctx, id)]);
+    const [timeline, payments, steps, forms] = await Promise.all([
+      service.timeline(ctx, id),
+      service.paymentsOf(ctx, id),
+      service.steps(ctx, id),
+      service.documentForms(ctx, id),
+    ]);
     const errors = o.errors ?? [];
     const csrf = reply.generateCsrf();
     const title = `${dm.t('code', l)} ${d.code ?? ''}`;
@@ -185,7 +195,17 @@ export async function registerFollowPages(app: App, service: DossierService): Pr
         <p>
           ${linkButton(dm.t('receipt', l), `/dossiers/${id}/receipt.pdf`)}
           ${d.hasResult ? linkButton(dm.t('result', l), `/dossiers/${id}/result.pdf`, 'primary') : ''}
+          ${forms
+            .filter((f) => /^0[2-5]$/.test(f))
+            .sort()
+            .map((f) => linkButton(bm.t('form', l, { n: f }), `/dossiers/${id}/forms/${f}.pdf`))}
         </p>
+        ${
+          steps.length
+            ? html`<h2>${bm.t('steps', l)}</h2>
+                ${stepsTable(steps, l)}`
+            : ''
+        }
         ${
           payments.length
             ? table({

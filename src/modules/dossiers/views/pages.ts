@@ -3,6 +3,7 @@ import type { DossierService } from '../service.ts';
 import { registerFilingPages } from './filing.ts';
 import { registerFollowPages } from './follow.ts';
 import { registerOneStopPages } from './one-stop.ts';
+import { registerBackofficePages } from './one-stop-lists.ts';
 import { registerPublicPages } from './public.ts';
 
 /** The citizen's, the public's and the one-stop officer's pages. */
@@ -10,5 +11,6 @@ export async function registerDossierPages(app: App, service: DossierService): P
   await registerFilingPages(app, service);
   await registerFollowPages(app, service);
   await registerOneStopPages(app, service);
+  await registerBackofficePages(app, service);
   registerPublicPages(app, service);
 }
