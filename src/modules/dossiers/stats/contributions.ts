@@ -64,3 +64,8 @@ export function closingDelta(
     },
   };
 }
+
+/** A rating (1–5) given at `at`: counted, summed, and satisfied when 4 or 5. */
+export function ratingDelta(rating: number, at: Date): Delta {
+  return { day: localDate(at), counters: { ratings: 1, rating_sum: rating, satisfied: rating >= 4 ? 1 : 0 } };
+}

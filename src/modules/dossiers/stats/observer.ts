@@ -7,6 +7,7 @@ import type { Tx } from '../../../platform/db/database.ts';
 import {
   closingDelta,
   outcomeOf,
+  ratingDelta,
   receiptDelta,
   statusDating,
   type Delta,
@@ -45,6 +46,11 @@ export function createStatsObserver(deps: { calendar: WorkCalendar }): DossierOb
       }
       const key = { agencyId: d.agency_id, procedureCode: d.procedure_code, channel: d.channel };
       for (const delta of deltas) await statsRepo.apply(trx, key, delta);
+    },
+    async ratingGiven(trx, given) {
+      const d = given.dossier;
+      const key = { agencyId: d.agency_id, procedureCode: d.procedure_code, channel: d.channel };
+      await statsRepo.apply(trx, key, ratingDelta(given.rating, given.at));
     },
   };
 }

@@ -13,6 +13,9 @@ const t = (db: DbOrTx) => db.withTables<StatsTables & DossiersTables>();
 const localDateOf = (column: RawBuilder<unknown>) =>
   sql<string>`((${column} AT TIME ZONE 'UTC') + interval '7 hours')::date`;
 
+/** The procedure code of the monthly rows that hold every procedure of an agency together. */
+export const ALL_PROCEDURES = '*';
+
 export type GroupBy = 'procedure' | 'agency' | 'channel' | 'month' | 'none';
 
 export interface CounterFilter {
@@ -37,13 +40,6 @@ export type CounterSums = DailyCounters & {
   /** Open at the end of the period. */
   openAtEnd: number;
 };
-
-export interface RatingSums {
-  key: string;
-  ratings: number;
-  ratingSum: number;
-  satisfied: number;
-}
 
 export type RegisterStatusGroup = 'open' | 'finished' | 'closed';
 export type RegisterTimeliness = 'early' | 'on_time' | 'late' | 'overdue';
@@ -109,34 +105,81 @@ function calendarTable(calendar: WorkCalendar): { days: string[]; cumulative: nu
   return { days, cumulative };
 }
 
+/** A part of a period's query: a table, an inclusive date range of it, and whether it is in the period. */
+interface Segment {
+  table: 'daily' | 'monthly';
+  from: string;
+  to: string;
+  inPeriod: boolean;
+}
+
+const DAY = 86_400_000;
+const isoOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const ms = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+const monthStart = (iso: string) => `${iso.slice(0, 7)}-01`;
+const nextMonthStart = (iso: string) => {
+  const d = new Date(ms(monthStart(iso)));
+  d.setUTCMonth(d.getUTCMonth() + 1);
+  return isoOf(d.getTime());
+};
+
+/**
+ * How to read [from, to]: before it (carried over), the months before from's month and the days
+ * of from's month before from; in it, its whole months from the monthly rows and the days of the
+ * months it cuts from the daily rows.
+ */
+export function segments(from: string, to: string): Segment[] {
+  const out: Segment[] = [
+    { table: 'monthly', from: '2000-01-01', to: isoOf(ms(monthStart(from)) - DAY), inPeriod: false },
+  ];
+  if (from !== monthStart(from))
+    out.push({ table: 'daily', from: monthStart(from), to: isoOf(ms(from) - DAY), inPeriod: false });
+  const firstWhole = from === monthStart(from) ? from : nextMonthStart(from);
+  const afterTo = isoOf(ms(to) + DAY);
+  const endWhole = afterTo === monthStart(afterTo) ? afterTo : monthStart(to); // exclusive
+  if (firstWhole < endWhole) {
+    out.push({ table: 'monthly', from: firstWhole, to: isoOf(ms(endWhole) - DAY), inPeriod: true });
+    if (from < firstWhole)
+      out.push({ table: 'daily', from, to: isoOf(ms(firstWhole) - DAY), inPeriod: true });
+    if (endWhole <= to) out.push({ table: 'daily', from: endWhole, to, inPeriod: true });
+  } else out.push({ table: 'daily', from, to, inPeriod: true });
+  return out;
+}
+
 export const statsRepo = {
-  /** Adds `delta` to the counters of the dossier's agency × procedure × day × channel. */
+  /**
+   * Adds `delta` to the counters of the dossier's agency × procedure × day × channel, and to the
+   * month's rows of the procedure and of every procedure ('*').
+   */
   async apply(
     trx: Tx,
     key: { agencyId: string; procedureCode: string; channel: DossierChannel },
     delta: Delta,
   ): Promise<void> {
-    const values = Object.fromEntries(counterNames.map((n) => [n, delta.counters[n] ?? 0])) as Record<
-      (typeof counterNames)[number],
-      number
-    >;
-    const set = Object.fromEntries(
-      counterNames
-        .filter((n) => (delta.counters[n] ?? 0) !== 0)
-        .map((n) => [n, sql`${sql.ref(`dossiers_stats_daily.${n}`)} + ${sql.ref(`excluded.${n}`)}`]),
-    );
-    if (Object.keys(set).length === 0) return;
-    await t(trx)
-      .insertInto('dossiers_stats_daily')
-      .values({
-        agency_id: key.agencyId,
-        procedure_code: key.procedureCode,
-        day: delta.day,
-        channel: key.channel,
-        ...values,
-      })
-      .onConflict((oc) => oc.columns(['agency_id', 'day', 'procedure_code', 'channel']).doUpdateSet(set))
-      .execute();
+    const changed = counterNames.filter((n) => (delta.counters[n] ?? 0) !== 0);
+    if (changed.length === 0) return;
+    const values = counterNames.map((n) => sql.lit(Math.trunc(delta.counters[n] ?? 0)));
+    const month = `${delta.day.slice(0, 7)}-01`;
+    const upsert = (table: string, columns: string[], keys: unknown[]) => sql`
+      INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.id(c)))}, ${sql.join(counterNames.map((n) => sql.id(n)))})
+      VALUES (${sql.join(keys)}, ${sql.join(values)})
+      ON CONFLICT (${sql.join(columns.map((c) => sql.id(c)))}) DO UPDATE SET
+        ${sql.join(changed.map((n) => sql`${sql.id(n)} = ${sql.table(table)}.${sql.id(n)} + excluded.${sql.id(n)}`))}`;
+    await upsert(
+      'dossiers_stats_daily',
+      ['agency_id', 'procedure_code', 'day', 'channel'],
+      [key.agencyId, key.procedureCode, delta.day, key.channel],
+    ).execute(trx);
+    await upsert(
+      'dossiers_stats_monthly',
+      ['agency_id', 'procedure_code', 'month', 'channel'],
+      [key.agencyId, key.procedureCode, month, key.channel],
+    ).execute(trx);
+    await upsert(
+      'dossiers_stats_monthly',
+      ['agency_id', 'procedure_code', 'month', 'channel'],
+      [key.agencyId, ALL_PROCEDURES, month, key.channel],
+    ).execute(trx);
   },
 
   /** Keeps the latest names of an agency and a procedure for the statistics' rows. */
@@ -199,9 +242,12 @@ export const statsRepo = {
   async rebuild(db: Db, calendar: WorkCalendar): Promise<{ rows: number }> {
     const cal = calendarTable(calendar);
     return db.transaction().execute(async (trx) => {
-      await sql`LOCK TABLE dossiers_stats_daily, dossiers_stats_labels IN EXCLUSIVE MODE`.execute(trx);
+      await sql`LOCK TABLE dossiers_stats_daily, dossiers_stats_monthly, dossiers_stats_labels IN EXCLUSIVE MODE`.execute(
+        trx,
+      );
       await sql`DELETE FROM dossiers_stats_daily`.execute(trx);
       await sql`DELETE FROM dossiers_stats_labels`.execute(trx);
+      await sql`DELETE FROM dossiers_stats_monthly`.execute(trx);
       const received = localDateOf(sql`COALESCE(d.submitted_at, d.created_at)`);
       await sql`
         INSERT INTO dossiers_stats_daily (agency_id, procedure_code, day, channel, received, digitised)
@@ -261,6 +307,26 @@ export const statsRepo = {
         trx,
       );
       await sql`
+        INSERT INTO dossiers_stats_daily AS s (agency_id, procedure_code, day, channel, ratings, rating_sum, satisfied)
+        SELECT d.agency_id, d.procedure_code, ${localDateOf(sql`d.feedback_at`)}, d.channel, count(*), sum(d.rating),
+               count(*) FILTER (WHERE d.rating >= 4)
+          FROM dossiers_dossiers d
+         WHERE d.rating IS NOT NULL AND d.feedback_at IS NOT NULL
+         GROUP BY 1, 2, 3, 4
+        ON CONFLICT (agency_id, day, procedure_code, channel) DO UPDATE SET
+          ratings = excluded.ratings, rating_sum = excluded.rating_sum, satisfied = excluded.satisfied`.execute(
+        trx,
+      );
+      const sums = sql.join(counterNames.map((n) => sql`sum(${sql.id(n)})`));
+      const names = sql.join(counterNames.map((n) => sql.id(n)));
+      await sql`
+        INSERT INTO dossiers_stats_monthly (agency_id, procedure_code, month, channel, ${names})
+        SELECT agency_id, procedure_code, date_trunc('month', day)::date, channel, ${sums}
+          FROM dossiers_stats_daily GROUP BY 1, 2, 3, 4
+        UNION ALL
+        SELECT agency_id, ${ALL_PROCEDURES}, date_trunc('month', day)::date, channel, ${sums}
+          FROM dossiers_stats_daily GROUP BY 1, 2, 3, 4`.execute(trx);
+      await sql`
         INSERT INTO dossiers_stats_labels (kind, key, name)
         SELECT DISTINCT ON (kind, key) kind, key, name FROM (
           SELECT 'agency' AS kind, agency_id::text AS key, agency_name AS name, updated_at FROM dossiers_dossiers
@@ -274,8 +340,33 @@ export const statsRepo = {
     });
   },
 
-  /** Counter sums per group over [from, to], with the open dossiers before and at the end. */
+  /**
+   * Counter sums per group over [from, to], with the open dossiers before and at the end. Whole
+   * months are read from the monthly rows (every procedure together, '*', unless procedures are
+   * asked for), the days of a cut month from the daily rows.
+   */
   async sums(db: DbOrTx, f: CounterFilter, groupBy: GroupBy): Promise<CounterSums[]> {
+    const plan = segments(f.from, f.to);
+    const byProcedure = groupBy === 'procedure' || f.procedureCode !== undefined;
+    const scope = (table: 'daily' | 'monthly') => {
+      const w = [];
+      if (f.agencyIds) w.push(sql`agency_id = ANY(${[...f.agencyIds]}::uuid[])`);
+      if (f.procedureCode) w.push(sql`procedure_code = ${f.procedureCode}`);
+      else if (table === 'monthly')
+        w.push(
+          byProcedure ? sql`procedure_code <> ${ALL_PROCEDURES}` : sql`procedure_code = ${ALL_PROCEDURES}`,
+        );
+      if (f.channel) w.push(sql`channel = ${f.channel}`);
+      return w;
+    };
+    const columns = sql.join(counterNames.map((n) => sql.id(n)));
+    const parts = plan.map((seg) => {
+      const table = seg.table === 'daily' ? sql`dossiers_stats_daily` : sql`dossiers_stats_monthly`;
+      const at = seg.table === 'daily' ? sql`day` : sql`month`;
+      const where = [...scope(seg.table), sql`${at} >= ${seg.from}::date`, sql`${at} <= ${seg.to}::date`];
+      return sql`SELECT agency_id, procedure_code, channel, ${at} AS at, ${columns}, ${sql.lit(seg.inPeriod)} AS inp
+        FROM ${table} WHERE ${sql.join(where, sql` AND `)}`;
+    });
     const key =
       groupBy === 'procedure'
         ? sql<string>`procedure_code`
@@ -284,26 +375,20 @@ export const statsRepo = {
           : groupBy === 'channel'
             ? sql<string>`channel`
             : groupBy === 'month'
-              ? sql<string>`CASE WHEN day < ${f.from}::date THEN '' ELSE to_char(day, 'YYYY-MM') END`
+              ? sql<string>`CASE WHEN inp THEN to_char(at, 'YYYY-MM') ELSE '' END`
               : sql<string>`''`;
-    const inPeriod = sql`day >= ${f.from}::date`;
-    const sum = (n: string) => sql`COALESCE(sum(${sql.ref(n)}) FILTER (WHERE ${inPeriod}), 0)`;
+    const sum = (n: string) => sql`COALESCE(sum(${sql.ref(n)}) FILTER (WHERE inp), 0)`;
     const net = sql`received - finished - refused - withdrawn - stopped`;
     const receivedBy = (c: DossierChannel) =>
-      sql`COALESCE(sum(received) FILTER (WHERE ${inPeriod} AND channel = ${c}), 0)`;
-    const where = [sql`day <= ${f.to}::date`];
-    if (f.agencyIds) where.push(sql`agency_id = ANY(${[...f.agencyIds]}::uuid[])`);
-    if (f.procedureCode) where.push(sql`procedure_code = ${f.procedureCode}`);
-    if (f.channel) where.push(sql`channel = ${f.channel}`);
+      sql`COALESCE(sum(received) FILTER (WHERE inp AND channel = ${c}), 0)`;
     const r = await sql<Record<string, string>>`
       SELECT ${key} AS key,
              ${sql.join(counterNames.map((n) => sql`${sum(n)} AS ${sql.ref(n)}`))},
              ${receivedBy('online')} AS received_online, ${receivedBy('counter')} AS received_counter,
              ${receivedBy('post')} AS received_post, ${receivedBy('national_portal')} AS received_portal,
-             COALESCE(sum(${net}) FILTER (WHERE day < ${f.from}::date), 0) AS carried_over,
+             COALESCE(sum(${net}) FILTER (WHERE NOT inp), 0) AS carried_over,
              COALESCE(sum(${net}), 0) AS open_at_end
-        FROM dossiers_stats_daily
-       WHERE ${sql.join(where, sql` AND `)}
+        FROM (${sql.join(parts, sql` UNION ALL `)}) s
        GROUP BY 1
        ORDER BY 1
        LIMIT 2000`.execute(db);
@@ -320,41 +405,6 @@ export const statsRepo = {
         openAtEnd: Number(row['open_at_end']),
       };
     });
-  },
-
-  /** Ratings given in [from, to] per group (satisfaction). */
-  async ratings(db: DbOrTx, f: CounterFilter, groupBy: GroupBy): Promise<RatingSums[]> {
-    const key =
-      groupBy === 'procedure'
-        ? sql<string>`procedure_code`
-        : groupBy === 'agency'
-          ? sql<string>`agency_id::text`
-          : groupBy === 'channel'
-            ? sql<string>`channel`
-            : groupBy === 'month'
-              ? sql<string>`to_char(${localDateOf(sql`feedback_at`)}, 'YYYY-MM')`
-              : sql<string>`''`;
-    const where = [
-      sql`rating IS NOT NULL`,
-      sql`feedback_at >= (${f.from}::date - interval '7 hours') AT TIME ZONE 'UTC'`,
-      sql`feedback_at < (${f.to}::date + interval '17 hours') AT TIME ZONE 'UTC'`,
-    ];
-    if (f.agencyIds) where.push(sql`agency_id = ANY(${[...f.agencyIds]}::uuid[])`);
-    if (f.procedureCode) where.push(sql`procedure_code = ${f.procedureCode}`);
-    if (f.channel) where.push(sql`channel = ${f.channel}`);
-    const r = await sql<{ key: string; ratings: string; rating_sum: string; satisfied: string }>`
-      SELECT ${key} AS key, count(*) AS ratings, sum(rating) AS rating_sum,
-             count(*) FILTER (WHERE rating >= 4) AS satisfied
-        FROM dossiers_dossiers
-       WHERE ${sql.join(where, sql` AND `)}
-       GROUP BY 1
-       LIMIT 2000`.execute(db);
-    return r.rows.map((row) => ({
-      key: row.key,
-      ratings: Number(row.ratings),
-      ratingSum: Number(row.rating_sum),
-      satisfied: Number(row.satisfied),
-    }));
   },
 
   /** One page of the register book (form 07): the agency's dossiers received in the period. */

@@ -18,7 +18,6 @@ import {
   statsRepo,
   type CounterSums,
   type GroupBy,
-  type RatingSums,
   type RegisterStatusGroup,
   type RegisterTimeliness,
 } from './repo.ts';
@@ -30,6 +29,7 @@ export type StatsDirectory = Pick<DirectoryService, 'getAgency' | 'isWithin'> &
 export const MAX_EXPORT_ROWS = 20_000;
 /** Largest number of units below an agency counted with it. */
 const MAX_UNITS = 1000;
+const UNITS_TTL_MS = 5 * 60_000;
 
 export interface PeriodQuery {
   period?: string | undefined;
@@ -140,8 +140,7 @@ const mean = (xs: (number | null)[]) => {
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
 };
 
-function toRow(key: string, label: string, c: CounterSums, r: RatingSums | undefined): StatsRow {
-  const ratings = r?.ratings ?? 0;
+function toRow(key: string, label: string, c: CounterSums): StatsRow {
   return {
     key,
     label,
@@ -167,9 +166,9 @@ function toRow(key: string, label: string, c: CounterSums, r: RatingSums | undef
     onlinePaymentShare: share(c.fee_paid_online, c.fee_due),
     digitisedShare: share(c.digitised, c.received),
     electronicResultShare: share(c.result_electronic, c.finished),
-    ratings,
-    averageRating: r && ratings > 0 ? round2(r.ratingSum / ratings) : null,
-    satisfiedShare: r ? share(r.satisfied, ratings) : null,
+    ratings: c.ratings,
+    averageRating: c.ratings > 0 ? round2(c.rating_sum / c.ratings) : null,
+    satisfiedShare: share(c.satisfied, c.ratings),
   };
 }
 
@@ -188,6 +187,9 @@ const emptySums = (key: string): CounterSums => ({
   refused: 0,
   withdrawn: 0,
   stopped: 0,
+  ratings: 0,
+  rating_sum: 0,
+  satisfied: 0,
   receivedOnline: 0,
   receivedCounter: 0,
   receivedPost: 0,
@@ -293,7 +295,19 @@ export function createStatsService(deps: {
     return { id: agency.id, name: agency.name };
   }
 
+  // The units below an agency, kept a few minutes: walking the directory costs a query per unit,
+  // and a reorganisation shows in the statistics at most UNITS_TTL_MS later.
+  const unitsCache = new Map<string, { at: number; ids: string[] }>();
   async function unitsBelow(rootId: string): Promise<string[]> {
+    const cached = unitsCache.get(rootId);
+    if (cached && deps.now().getTime() - cached.at < UNITS_TTL_MS) return cached.ids;
+    const ids = await walkUnits(rootId);
+    if (unitsCache.size > 1000) unitsCache.clear();
+    unitsCache.set(rootId, { at: deps.now().getTime(), ids });
+    return ids;
+  }
+
+  async function walkUnits(rootId: string): Promise<string[]> {
     const ids = [rootId];
     for (let i = 0; i < ids.length && ids.length < MAX_UNITS; i++) {
       for (let page = 1; page <= 20; page++) {
@@ -322,11 +336,7 @@ export function createStatsService(deps: {
         from: period.from,
         to: period.to,
       };
-      const [sums, ratings] = await Promise.all([
-        statsRepo.sums(db, filter, groupBy),
-        statsRepo.ratings(db, filter, groupBy),
-      ]);
-      const ratingsBy = new Map(ratings.map((r) => [r.key, r]));
+      const sums = await statsRepo.sums(db, filter, groupBy);
       const labelKind = groupBy === 'procedure' ? 'procedure' : groupBy === 'agency' ? 'agency' : null;
       const labels = labelKind
         ? await statsRepo.labels(
@@ -343,31 +353,20 @@ export function createStatsService(deps: {
         rows = sums
           .filter((s) => s.key !== '')
           .map((s) => {
-            const row = toRow(
-              s.key,
-              s.key,
-              { ...s, carriedOver: open, openAtEnd: open + s.openAtEnd },
-              ratingsBy.get(s.key),
-            );
+            const row = toRow(s.key, s.key, { ...s, carriedOver: open, openAtEnd: open + s.openAtEnd });
             open += s.openAtEnd;
             return row;
           });
         totalSums = { ...totalSums, carriedOver: sums.find((s) => s.key === '')?.openAtEnd ?? 0 };
       } else {
         rows = sums
-          .filter((s) => s.received + s.finished + s.refused + s.withdrawn + s.stopped + s.openAtEnd > 0)
-          .map((s) => toRow(s.key, labels.get(s.key) ?? s.key, s, ratingsBy.get(s.key)));
+          .filter(
+            (s) =>
+              s.received + s.finished + s.refused + s.withdrawn + s.stopped + s.ratings + s.openAtEnd > 0,
+          )
+          .map((s) => toRow(s.key, labels.get(s.key) ?? s.key, s));
       }
-      const allRatings = ratings.reduce(
-        (acc, r) => ({
-          key: '',
-          ratings: acc.ratings + r.ratings,
-          ratingSum: acc.ratingSum + r.ratingSum,
-          satisfied: acc.satisfied + r.satisfied,
-        }),
-        { key: '', ratings: 0, ratingSum: 0, satisfied: 0 },
-      );
-      const total = toRow('', '', totalSums, allRatings);
+      const total = toRow('', '', totalSums);
       return { period, agency, units, groupBy, rows, total, index: indexGroups(total) };
     },
 

@@ -15,6 +15,10 @@ export interface DailyCounters {
   refused: number;
   withdrawn: number;
   stopped: number;
+  /** Ratings given that day, their sum, and those of 4 or 5 stars. */
+  ratings: number;
+  rating_sum: number;
+  satisfied: number;
 }
 
 export const counterNames = [
@@ -31,6 +35,9 @@ export const counterNames = [
   'refused',
   'withdrawn',
   'stopped',
+  'ratings',
+  'rating_sum',
+  'satisfied',
 ] as const satisfies readonly (keyof DailyCounters)[];
 
 export type StatsTables = {
@@ -39,6 +46,14 @@ export type StatsTables = {
     procedure_code: string;
     /** Local day, 'yyyy-MM-dd'. */
     day: string;
+    channel: DossierChannel;
+  } & { [K in keyof DailyCounters]: number | string };
+  dossiers_stats_monthly: {
+    agency_id: string;
+    /** '*' = every procedure of the agency together. */
+    procedure_code: string;
+    /** First day of the month, 'yyyy-MM-01'. */
+    month: string;
     channel: DossierChannel;
   } & { [K in keyof DailyCounters]: number | string };
   dossiers_stats_labels: { kind: 'agency' | 'procedure'; key: string; name: string };
