@@ -314,6 +314,10 @@ describe('inter-agency parts in pages and the API', () => {
     assert.equal(body.scope, 'all');
     assert.equal(body.parts.length, 2);
 
+    // The section the dossier pages embed: for those who see parts, nothing for anyone else.
+    const section = await i.interagency.section(applicant, id, `/dossiers/${id}`);
+    assert.match(section?.toString() ?? '', /Các phần liên thông/);
+    assert.equal(await i.interagency.section(citizen(), id, `/dossiers/${id}`), null);
     const other = await registerCitizen(i);
     for (const who of [
       { cookie: other.client.cookieHeader() },

@@ -28,7 +28,8 @@ import { createReceiver } from './remote.ts';
 import { interagencyRepo } from './repo.ts';
 import { registerInteragencyRoutes } from './routes.ts';
 import { createInteragencyService, type InteragencyService } from './service.ts';
-import { registerInteragencyPages } from './views.ts';
+import { registerInteragencyPages, renderInteragencyParts } from './views.ts';
+import type { SafeHtml } from '../../../platform/pages/html.ts';
 
 export { renderInteragencyParts } from './views.ts';
 export { interagencyProcedureSchema, birthGroup, type InteragencyProcedure } from './definition.ts';
@@ -41,6 +42,11 @@ export interface InteragencyModule {
   jobs: JobDefinition[];
   /** Publishes the example group's filed procedure and defines the group (idempotent). */
   seed(ctx: RequestContext): Promise<Record<string, number>>;
+  /**
+   * The "Các phần liên thông" section for a dossier page, or null when the dossier has no parts
+   * the actor may see. `base`: `/dossiers/:id` (citizen) or `/one-stop/dossiers/:id` (officials).
+   */
+  section(ctx: RequestContext, dossierId: string, base: string): Promise<SafeHtml | null>;
 }
 
 /**
@@ -112,5 +118,9 @@ export function createInteragencyModule(deps: {
     nav: [],
     jobs: [origin.dispatchJob, origin.completeJob, receiver.reportJob],
     seed: (ctx) => service.seed(ctx),
+    async section(ctx, dossierId, base) {
+      if (!(await service.hasParts(ctx, dossierId))) return null;
+      return renderInteragencyParts(await service.partsOf(ctx, dossierId), ctx.locale, base);
+    },
   };
 }
