@@ -144,6 +144,10 @@ describe('PKI over HTTP', () => {
 
   it('revokes with a reason, publishes the CRL, and verification then says revoked', async () => {
     const ctx = { actor: actors['clerkA']!, requestId: 't', ip: null, locale: 'vi' as const };
+    const ctxB = { ...ctx, actor: actors['adminB']! };
+    assert.equal(await pki.service.canSign(ctx, agencyA), true, 'the clerk can sign for the own agency');
+    assert.equal(await pki.service.canSign(ctx, agencyB), false, 'never for another agency');
+    assert.equal(await pki.service.canSign(ctxB, agencyB), false, 'not without a certificate');
     const signed = await pki.service.signEdxml(ctx, agencyA, unsigned);
     const r = await as<{ status: string; revocationReason: string }>(
       'admin',
@@ -171,6 +175,7 @@ describe('PKI over HTTP', () => {
     assert.equal(verdict.result, 'untrusted');
     assert.equal(verdict.reason, 'certificate revoked (keyCompromise)');
     await assert.rejects(pki.service.signEdxml(ctx, agencyA, unsigned), { code: 'NO_SIGNING_CERTIFICATE' });
+    assert.equal(await pki.service.canSign(ctx, agencyA), false, 'not with a revoked certificate');
   });
 
   it('adds and removes an external CA in the trust list, and verification follows it', async () => {

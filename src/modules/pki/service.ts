@@ -398,6 +398,15 @@ export function createPkiService(deps: { db: Db; logger: Logger; keySecret: stri
     },
 
     /**
+     * Whether the actor may sign for the agency now: the policy allows it and the agency holds a
+     * current, unrevoked certificate. Tells nothing else about the certificate.
+     */
+    async canSign(ctx: RequestContext, agencyId: string): Promise<boolean> {
+      if (!canSignAs(ctx.actor, agencyId)) return false;
+      return (await pkiRepo.signingCertificate(db, agencyId, new Date())) !== undefined;
+    },
+
+    /**
      * Signs an edXML packet with the agency's current certificate; the key is opened here and
      * never leaves the module. Answers 404 when the actor may not sign for that agency.
      */

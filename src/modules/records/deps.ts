@@ -28,7 +28,7 @@ export interface RecordsDeps {
     ExchangeService,
     'send' | 'inbox' | 'get' | 'attachment' | 'recordStatus' | 'recall' | 'recipients'
   >;
-  pki: Pick<PkiService, 'signEdxml' | 'list'>;
+  pki: Pick<PkiService, 'signEdxml' | 'canSign'>;
   directory: RecordsDirectory;
   /** The clock (tests pass one to cross a year boundary). */
   now?: () => Date;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/index.ts';
-import { actorId, systemContext, type RequestContext } from '../../platform/context.ts';
+import { actorId, type RequestContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import {
   buildNewEdoc,
@@ -162,9 +162,8 @@ export function createOutgoingService(c: RecordsContext) {
     async composeInfo(ctx: RequestContext, replacesId?: string) {
       const agencyId = deskAgency(ctx, 'compose');
       const { agency, code } = await ownAgency(agencyId);
-      // Whether an active agency certificate exists (metadata only; keys never leave pki).
-      const certificates = await pki.list(systemContext('records'), { agencyId, limit: 50 });
-      const hasCertificate = certificates.some((x) => x.holderKind === 'agency' && x.status === 'active');
+      // Whether the desk can sign for the agency now (keys never leave pki).
+      const hasCertificate = await pki.canSign(deskContext(ctx), agencyId);
       const replaces = replacesId ? (await visible(ctx, replacesId, 'read')).row : null;
       return { agencyName: agency.name, code, hasCertificate, replaces, today: vietnamDate(c.now()) };
     },
