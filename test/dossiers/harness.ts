@@ -64,6 +64,8 @@ export interface DossiersHarness {
   /** Publishes a small procedure for communes; `o` overrides parts of it. */
   makeProcedure(o?: Partial<ProcedureContent>): Promise<ProcedureContent>;
   official(agencyId: string, roles: Role[]): Promise<PageClient>;
+  /** A one-stop officer's context of the agency (no account behind it). */
+  officerCtxFor(agencyId: string): RequestContext;
   /** A real official account (so names reach form 06) acting through the service. */
   officialCtx(agencyId: string, roles: Role[], fullName?: string): Promise<RequestContext>;
   close(): Promise<void>;
@@ -304,6 +306,7 @@ export async function startDossiersHarness(o: { options?: DossiersOptions } = {}
         fullName: `Cán bộ ${n}`,
       });
     },
+    officerCtxFor: (agencyId) => officerCtx(agencyId),
     async officialCtx(agencyId, roles, fullName) {
       n += 1;
       const { account } = await identity.service.createAccount(system, {

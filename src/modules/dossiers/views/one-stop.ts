@@ -90,7 +90,10 @@ const actionBody = z.object({
   note: z.string().max(2000).optional(),
   missing: z.string().max(2000).optional(),
   reasons: z.string().max(2000).optional(),
-  reason: z.string().max(2000).optional(),
+  backNote: z.string().max(2000).optional(),
+  reassignNote: z.string().max(2000).optional(),
+  extendReason: z.string().max(2000).optional(),
+  stopReason: z.string().max(2000).optional(),
   toStepKey: z.string().max(40).optional(),
   assigneeId: z.string().max(40).optional(),
   workingDays: z.coerce.number().int().min(0).max(60).optional(),
@@ -249,7 +252,7 @@ export async function registerOneStopPages(app: App, service: DossierService): P
               'send-back',
               bm.t('sendBack', l),
               html`${select({ name: 'toStepKey', label: bm.t('toStep', l), options: earlier.map((s) => ({ value: s.key, label: s.name[l] })) })}
-              ${textarea({ name: 'note', label: bm.t('reason', l), rows: 2, maxLength: 2000 })}`,
+              ${textarea({ name: 'backNote', label: bm.t('reason', l), rows: 2, maxLength: 2000 })}`,
               'secondary',
             ),
           );
@@ -262,7 +265,7 @@ export async function registerOneStopPages(app: App, service: DossierService): P
               'reassign',
               bm.t('reassign', l),
               html`${select({ name: 'assigneeId', label: bm.t('assignee', l), options: colleagues.map((o) => ({ value: o.id, label: o.fullName })) })}
-              ${textarea({ name: 'note', label: bm.t('note', l), rows: 2, maxLength: 2000 })}`,
+              ${textarea({ name: 'reassignNote', label: bm.t('note', l), rows: 2, maxLength: 2000 })}`,
               'secondary',
             ),
           );
@@ -273,7 +276,7 @@ export async function registerOneStopPages(app: App, service: DossierService): P
             'extend',
             bm.t('extend', l),
             html`${input({ name: 'workingDays', label: bm.t('workingDays', l), type: 'number', width: 'short', value: 1 })}
-            ${textarea({ name: 'reason', label: bm.t('reason', l), rows: 2, maxLength: 2000 })}`,
+            ${textarea({ name: 'extendReason', label: bm.t('reason', l), rows: 2, maxLength: 2000 })}`,
             'secondary',
           ),
         );
@@ -281,7 +284,7 @@ export async function registerOneStopPages(app: App, service: DossierService): P
           post(
             'stop',
             bm.t('stop', l),
-            textarea({ name: 'reason', label: bm.t('reason', l), rows: 2, maxLength: 2000 }),
+            textarea({ name: 'stopReason', label: bm.t('reason', l), rows: 2, maxLength: 2000 }),
             'warning',
           ),
         );
@@ -428,15 +431,19 @@ export async function registerOneStopPages(app: App, service: DossierService): P
       case 'forward':
         return service.forward(ctx, id, { version, note: b.note });
       case 'send-back':
-        return service.sendBack(ctx, id, { version, toStepKey: b.toStepKey ?? '', note: b.note ?? '' });
+        return service.sendBack(ctx, id, { version, toStepKey: b.toStepKey ?? '', note: b.backNote ?? '' });
       case 'reassign':
-        return service.reassign(ctx, id, { version, assigneeId: b.assigneeId ?? '', note: b.note });
+        return service.reassign(ctx, id, { version, assigneeId: b.assigneeId ?? '', note: b.reassignNote });
       case 'issue-result':
         return service.issueResult(ctx, id, { version, body: b.body });
       case 'extend':
-        return service.extend(ctx, id, { version, reason: b.reason ?? '', workingDays: b.workingDays ?? 0 });
+        return service.extend(ctx, id, {
+          version,
+          reason: b.extendReason ?? '',
+          workingDays: b.workingDays ?? 0,
+        });
       case 'stop':
-        return service.stop(ctx, id, { version, reason: b.reason ?? '' });
+        return service.stop(ctx, id, { version, reason: b.stopReason ?? '' });
       case 'deliver':
         return service.deliver(ctx, id, { version, method: b.method ?? 'online' });
     }
@@ -445,9 +452,9 @@ export async function registerOneStopPages(app: App, service: DossierService): P
   const fieldOf: Record<string, string> = {
     supplement: 'missing',
     refuse: 'reasons',
-    extend: 'reason',
-    stop: 'reason',
-    'send-back': 'note',
+    extend: 'extendReason',
+    stop: 'stopReason',
+    'send-back': 'backNote',
   };
   for (const action of [...actions, 'receive', 'supplement'] as const)
     app.post(
