@@ -1,6 +1,7 @@
 // Filing: a draft for a procedure and a competent agency, form values saved and checked with the
 // catalogue's validator, papers uploaded, and the submission that issues the code and due date.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit/chain.ts';
 import { isoDateOfDay, localDay } from '../../platform/calendar/index.ts';
 import type { RequestContext } from '../../platform/context.ts';
@@ -17,7 +18,7 @@ import { counterDay, formatDossierCode } from './code.ts';
 import type { DossiersDeps } from './deps.ts';
 import { AgencyNotCompetent, DossierInvalid, NoFeeToPay, ProcedureNotAvailable } from './errors.ts';
 import { checkUpload, cleanFileName } from './files.ts';
-import { renderReceipt } from './receipt.ts';
+import { parseReceiptSource, receiptSource, renderReceipt } from './receipt.ts';
 import { dossiersRepo, type DossierRow, type PaperRow } from './repo.ts';
 import {
   applicantRecipient,
@@ -62,6 +63,27 @@ export function papersNeedingFiles(version: ProcedureVersion): Paper[] {
 }
 
 export { secretHash, newLookupSecret };
+
+/**
+ * The receipt PDF of a dossier: stored as a PDF, or rendered now from the source kept at
+ * submission (then stored as a PDF, and the source — which holds the lookup key — removed).
+ */
+export async function receiptPdf(
+  deps: Pick<DossiersDeps, 'db' | 'blobs'>,
+  row: Pick<DossierRow, 'id' | 'receipt_sha256'>,
+): Promise<Buffer> {
+  const sha = row.receipt_sha256;
+  if (!sha) throw new Error('no receipt');
+  const bytes = await deps.blobs.read(sha);
+  const source = parseReceiptSource(bytes);
+  if (!source) return bytes;
+  const pdf = await renderReceipt(source);
+  const blob = await deps.blobs.put(pdf);
+  const moved = await sql`UPDATE dossiers_dossiers SET receipt_sha256 = ${blob.sha256}
+    WHERE id = ${row.id} AND receipt_sha256 = ${sha}`.execute(deps.db);
+  if (Number(moved.numAffectedRows) === 1) await deps.blobs.remove(sha);
+  return pdf;
+}
 
 /** The fees of a dossier's values as the catalogue's rules say (national-portal filings count as online). */
 export function dossierFees(
@@ -325,10 +347,13 @@ export function createFiling(deps: DossiersDeps) {
       return { dossier: toView(row), lookupSecret };
     },
 
-    /** Renders form 01 and keeps it in the blob store. */
+    /**
+     * Keeps what form 01 is made of in the blob store and attaches it; the PDF is rendered on
+     * the first download (`receiptPdf`), not inside the submission.
+     */
     async storeReceipt(row: DossierRow, lookupSecret: string | null, v: ProcedureVersion): Promise<string> {
       const papers = await dossiersRepo.papers(db, row.id);
-      const pdf = await renderReceipt({
+      const source = receiptSource({
         code: row.code ?? '',
         lookupSecret,
         channel: row.channel,
@@ -348,7 +373,7 @@ export function createFiling(deps: DossiersDeps) {
           .lines.filter((f) => f.amount > 0)
           .map((f) => ({ name: f.name, amount: f.amount, quantity: f.quantity, unitAmount: f.unitAmount })),
       });
-      const blob = await deps.blobs.put(pdf);
+      const blob = await deps.blobs.put(source);
       await dossiersRepo.attach(db, row.id, { receipt_sha256: blob.sha256 });
       return blob.sha256;
     },

@@ -11,7 +11,7 @@ import type { DossiersDeps } from './deps.ts';
 import { DossierInvalid, DossierNotFound, LookupFailed } from './errors.ts';
 import { notifyRatingGiven } from './observers.ts';
 import { dossiersRepo } from './repo.ts';
-import { secretHash } from './service-filing.ts';
+import { receiptPdf, secretHash } from './service-filing.ts';
 import { createDesk } from './service-desk.ts';
 import { createEngine } from './workflow/engine.ts';
 import { stepsRepo } from './workflow/repo.ts';
@@ -126,7 +126,7 @@ export function createFollowing(deps: DossiersDeps) {
     async receipt(ctx: RequestContext, id: string): Promise<{ pdf: Buffer; code: string }> {
       const row = await readable(db, ctx, id);
       if (!row.receipt_sha256 || !row.code) throw DossierNotFound();
-      return { pdf: await deps.blobs.read(row.receipt_sha256), code: row.code };
+      return { pdf: await receiptPdf(deps, row), code: row.code };
     },
 
     /** The signed result, once returned. */

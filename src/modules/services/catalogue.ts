@@ -24,7 +24,7 @@ import {
 import { generatedTemplate, type TemplateFile } from './templates.ts';
 
 export function createCatalogue(store: ServicesStore) {
-  const { db, cache, sectorCache, write } = store;
+  const { db, cache, versionCache, sectorCache, write } = store;
   const deps = { directory: store.directory };
   const catalogue = {
     /** The published procedure of a code (cached in this process), or null. */
@@ -47,8 +47,15 @@ export function createCatalogue(store: ServicesStore) {
      */
     async getVersion(versionId: string): Promise<ProcedureVersion | null> {
       if (!/^[0-9a-f-]{36}$/i.test(versionId)) return null;
+      // Filing reads the version on every step: kept in this process (content is immutable; a
+      // publish here clears the cache, another process's state change shows within the TTL).
+      const hit = versionCache.get(versionId);
+      if (hit) return hit;
       const v = await repo.findVersion(db, versionId);
-      return v && v.state !== 'draft' ? toVersion(v) : null;
+      if (!v || v.state === 'draft') return null;
+      const version = toVersion(v);
+      versionCache.set(versionId, version);
+      return version;
     },
 
     /** Published procedures for a query, ranked (exact name or code first), with filters. */
@@ -174,6 +181,7 @@ export function createCatalogue(store: ServicesStore) {
     /** Drops this process's cache (tests, or after a change made by another process). */
     clearCache(): void {
       cache.clear();
+      versionCache.clear();
       sectorCache.clear();
     },
   };

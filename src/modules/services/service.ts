@@ -45,7 +45,7 @@ export {
 
 export function createServicesService(deps: { db: Db; logger: Logger; directory: DirectoryService }) {
   const store = createServicesStore(deps);
-  const { db, cache, sectorCache, write, log } = store;
+  const { db, cache, versionCache, sectorCache, write, log } = store;
   const catalogue = createCatalogue(store);
 
   async function assertTemplates(trx: SvcDb, c: ProcedureContent): Promise<void> {
@@ -224,6 +224,7 @@ export function createServicesService(deps: { db: Db; logger: Logger; directory:
         }),
       );
       cache.drop(row.code);
+      versionCache.clear();
       log.info(
         { action: 'services.procedure.publish', procedureId: id, code: row.code },
         'procedure published',
@@ -250,6 +251,7 @@ export function createServicesService(deps: { db: Db; logger: Logger; directory:
         }),
       );
       cache.drop(row.code);
+      versionCache.clear();
       sectorCache.clear();
       return toSummary(row, (await repo.findDraft(db, id)) !== undefined);
     },

@@ -110,6 +110,8 @@ export interface ServicesStore {
   directory: DirectoryService;
   /** Published versions by code. */
   cache: ReturnType<typeof createPublishedCache<PublishedProcedure>>;
+  /** Published and superseded versions by id (their content never changes; the state may). */
+  versionCache: ReturnType<typeof createPublishedCache<ProcedureVersion>>;
   /** The sector list; it changes only when a procedure is published or unpublished. */
   sectorCache: ReturnType<
     typeof createPublishedCache<{ list: { code: string; name: string; count: number }[] }>
@@ -155,6 +157,7 @@ export function createServicesStore(deps: {
     log: deps.logger,
     directory: deps.directory,
     cache: createPublishedCache<PublishedProcedure>(),
+    versionCache: createPublishedCache<ProcedureVersion>(),
     sectorCache: createPublishedCache<{ list: { code: string; name: string; count: number }[] }>({ max: 1 }),
     write,
   };
