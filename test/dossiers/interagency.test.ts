@@ -383,3 +383,55 @@ describe('the seeded example', () => {
     for (const p of group?.parts ?? []) assert.ok(await i.platform.services.service.exists(p.procedureCode));
   });
 });
+
+describe('two agencies finishing at the same moment', () => {
+  let i: Instance;
+  let commune: { id: string; code: string };
+  let insurance: { id: string; code: string };
+
+  before(async () => {
+    i = await startInstance('song-song.lienthong.test');
+    commune = await agency(i, { name: 'Ủy ban nhân dân xã Song Song' });
+    insurance = await agency(i, { kind: 'unit', name: 'Bảo hiểm xã hội cơ sở Song Song' });
+    await defineGroup(i, {
+      code: 'LT-THU-4',
+      codes,
+      commune,
+      office: insurance,
+      part1: { code: commune.code },
+      part2: { code: insurance.code },
+      part2After: [],
+    });
+  });
+
+  after(async () => {
+    await i?.close();
+  });
+
+  it('parts run in parallel; both results at once neither deadlock nor complete twice', async () => {
+    const applicant = citizen();
+    const id = await fileOnce(i, applicant, codes.group, commune.id);
+    await i.platform.dossiers.service.receive(official(commune.id), id);
+    const view = await i.interagency.service.partsOf(applicant, id);
+    assert.deepEqual(
+      view.parts.map((p) => p.state),
+      ['sent', 'sent'],
+    );
+    const pairs = view.parts.map(
+      (p, n) => [n === 0 ? commune.id : insurance.id, p.childDossierId ?? ''] as const,
+    );
+    for (const [agencyId, child] of pairs)
+      await i.platform.dossiers.service.receive(official(agencyId), child);
+    await Promise.all(
+      pairs.map(([agencyId, child]) =>
+        i.platform.dossiers.service.returnResult(official(agencyId), child, pdf(`kq ${child}`)),
+      ),
+    );
+    await until(
+      'completes',
+      async () => (await i.platform.dossiers.service.get(applicant, id)).status === 'delivered',
+    );
+    const timeline = await i.platform.dossiers.service.timeline(applicant, id);
+    assert.equal(timeline.filter((e) => e.status === 'delivered').length, 1);
+  });
+});

@@ -222,6 +222,15 @@ export function createOrigin(deps: InteragencyDeps) {
     return updated;
   }
 
+  /**
+   * Parts of one dossier change under its row lock, taken first: two agencies finishing at once
+   * wait for each other instead of deadlocking on the parts' rows. Returns the part as it is now.
+   */
+  async function lockPart(trx: Tx, part: PartRow): Promise<PartRow | undefined> {
+    await dossiersRepo.byId(trx, part.dossier_id, true);
+    return interagencyRepo.part(trx, part.id, true);
+  }
+
   /** After a part settles: start the parts that waited for it; complete the whole when all are done. */
   async function afterSettled(trx: Tx, dossierId: string): Promise<void> {
     const parts = await interagencyRepo.partsOf(trx, dossierId, true);
@@ -235,9 +244,11 @@ export function createOrigin(deps: InteragencyDeps) {
   }
 
   /** A part's dossier on this instance changed state. */
-  async function onChildChanged(trx: Tx, part: PartRow, change: StatusChange): Promise<void> {
+  async function onChildChanged(trx: Tx, found: PartRow, change: StatusChange): Promise<void> {
     const state = stateOfChild(change.status);
-    if (!state || settled.includes(part.state) || state === part.state) return;
+    if (!state) return;
+    const part = await lockPart(trx, found);
+    if (!part || settled.includes(part.state) || state === part.state) return;
     const child = change.dossier;
     if (state === 'done') {
       await setState(trx, part, 'done', {
@@ -252,7 +263,8 @@ export function createOrigin(deps: InteragencyDeps) {
 
   /** A processing status of the remote agency came back through the axis. */
   async function onStatus(trx: Tx, e: StatusRecorded): Promise<void> {
-    const part = await interagencyRepo.partByDocument(trx, e.documentId);
+    const found = await interagencyRepo.partByDocument(trx, e.documentId);
+    const part = found ? await lockPart(trx, found) : undefined;
     if (!part || part.agency_id !== e.recipientAgencyId) return;
     const state = stateOfStatus(e.code);
     const set = { remote_status: e.code, remote_status_at: e.at, packet_id: part.packet_id ?? e.packetId };
@@ -285,7 +297,8 @@ export function createOrigin(deps: InteragencyDeps) {
       );
       return;
     }
-    const part = await interagencyRepo.part(trx, message.partId, true);
+    const found = await interagencyRepo.part(trx, message.partId);
+    const part = found ? await lockPart(trx, found) : undefined;
     // Only the agency the part was sent to may answer it, about the document it was sent.
     if (!part || part.document_id !== message.documentId || part.agency_id !== e.senderAgencyId) return;
     if (settled.includes(part.state)) return;

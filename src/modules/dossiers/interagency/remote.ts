@@ -149,10 +149,19 @@ export function createReceiver(deps: InteragencyDeps) {
 
   /** The job: sends the statuses not yet reported, in order, then the reply once final (idempotent). */
   async function report(inboundId: string): Promise<void> {
-    const inbound = await interagencyRepo.inbound(db, inboundId);
-    if (!inbound) return;
+    // One report at a time per part (a job may be added while another runs): the statuses must
+    // reach the axis in order, so the row stays locked while they are sent (each send commits on
+    // its own connection).
+    await db.transaction().execute(async (trx) => {
+      const inbound = await interagencyRepo.inbound(trx, inboundId, true);
+      if (inbound) await reportLocked(trx, inbound);
+    });
+  }
+
+  async function reportLocked(trx: Tx, inbound: InboundRow): Promise<void> {
+    const inboundId = inbound.id;
     const child = inbound.child_dossier_id
-      ? await dossiersRepo.byId(db, inbound.child_dossier_id)
+      ? await dossiersRepo.byId(trx, inbound.child_dossier_id)
       : undefined;
     const { codes, outcome } = progressOf(child?.status ?? null);
     const original = {
@@ -177,7 +186,7 @@ export function createReceiver(deps: InteragencyDeps) {
         logger.warn({ action: 'interagency.status_skipped', inboundId, code }, 'status not allowed');
       }
       reported.push(code);
-      await interagencyRepo.updateInbound(db, inboundId, { reported });
+      await interagencyRepo.updateInbound(trx, inboundId, { reported });
     }
     if (!outcome || inbound.reply_packet_id) return;
     const now = deps.now();
@@ -204,7 +213,7 @@ export function createReceiver(deps: InteragencyDeps) {
       resultPdf: pdf,
     });
     const sent = await send(inbound.recipient_agency_id, xml);
-    await interagencyRepo.updateInbound(db, inboundId, { reply_packet_id: sent.id });
+    await interagencyRepo.updateInbound(trx, inboundId, { reply_packet_id: sent.id });
     logger.info({ action: 'interagency.replied', inboundId, packetId: sent.id }, 'part result sent back');
   }
 

@@ -73,7 +73,6 @@ export const interagencyRepo = {
       .selectFrom('dossiers_interagency_parts')
       .selectAll()
       .where('child_dossier_id', '=', childDossierId)
-      .forUpdate()
       .executeTakeFirst();
   },
 
@@ -82,7 +81,6 @@ export const interagencyRepo = {
       .selectFrom('dossiers_interagency_parts')
       .selectAll()
       .where('document_id', '=', documentId)
-      .forUpdate()
       .executeTakeFirst();
   },
 
