@@ -14,7 +14,7 @@
  * (the database must be migrated; `lienthong migrate`). The benchmark imports `generateDossiers`.
  */
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { createDirectoryModule, type FullDirectoryService } from '../src/modules/directory/index.ts';
 import { createDossierStatsModule } from '../src/modules/dossiers/stats/index.ts';
 import { createWorkCalendar, localDay, type WorkCalendar } from '../src/platform/calendar/index.ts';
@@ -141,6 +141,11 @@ export async function ensureBenchAgencies(
   const agencies = [province];
   for (let i = 1; i < count; i++) agencies.push(await make(i, province.id));
   return { province, agencies };
+}
+
+/** A valid version-4-shaped UUID made from text in SQL (the same text gives the same id). */
+export function uuidOf(text: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`overlay(overlay(md5(${text}) placing '4' from 13 for 1) placing '8' from 17 for 1)::uuid`;
 }
 
 /** Day numbers and cumulative working days, for due dates computed in SQL. */
@@ -287,12 +292,12 @@ export async function generateDossiers(
           procedure_name, version_id, agency_id, agency_name, agency_code, status, channel, fee_total,
           fee_paid_at, result_sha256, submitted_at, received_at, due_at, original_due_at, finished_at,
           delivered_at, return_method, timeliness, rating, feedback_at, archived_at, created_at, updated_at)
-        SELECT md5('d' || i)::uuid,
+        SELECT ${uuidOf(sql`'d' || i`)},
                agency_code || '-' || to_char((submitted_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYMMDD')
                  || '-' || lpad(i::text, 7, '0'),
-               CASE WHEN channel IN ('online', 'national_portal') THEN md5('c' || (i % 400000))::uuid END,
+               CASE WHEN channel IN ('online', 'national_portal') THEN ${uuidOf(sql`'c' || (i % 400000)`)} END,
                (${surnames}::text[])[n1 + 1] || ' ' || (${middles}::text[])[n2 + 1] || ' ' || (${givens}::text[])[n3 + 1],
-               procedure_code, procedure_name, md5('v' || pr)::uuid, agency_id, agency_name, agency_code,
+               procedure_code, procedure_name, ${uuidOf(sql`'v' || pr`)}, agency_id, agency_name, agency_code,
                status, channel, fee,
                CASE WHEN fee > 0 AND status NOT IN ('submitted', 'awaiting_payment', 'refused')
                          AND ((channel IN ('online', 'national_portal') AND r_fee < 0.8) OR r_fee < 0.1)
@@ -325,7 +330,7 @@ export async function generateDossiers(
       // The timeline: every status the dossier went through, at its time.
       await sql`
         INSERT INTO dossiers_events (dossier_id, kind, status, actor_kind, at)
-        SELECT md5('d' || i)::uuid, 'status', e.status, e.actor, e.at
+        SELECT ${uuidOf(sql`'d' || i`)}, 'status', e.status, e.actor, e.at
           FROM gen5,
                LATERAL (VALUES
                  ('submitted', 'citizen', submitted_at, true),
@@ -343,7 +348,7 @@ export async function generateDossiers(
          WHERE e.present`.execute(trx);
       await sql`
         INSERT INTO dossiers_papers (id, dossier_id, paper_key, purpose, file_name, media_type, sha256, bytes, uploaded_at)
-        SELECT md5('p' || i)::uuid, md5('d' || i)::uuid, 'toKhai', 'paper', 'to-khai.pdf', 'application/pdf',
+        SELECT ${uuidOf(sql`'p' || i`)}, ${uuidOf(sql`'d' || i`)}, 'toKhai', 'paper', 'to-khai.pdf', 'application/pdf',
                encode(sha256(('p' || i)::bytea), 'hex'), 120000 + (i % 50000), submitted_at
           FROM gen5 WHERE r_paper < 0.6`.execute(trx);
       // The open step of each dossier being processed (a specialist's examination), assigned to one
@@ -351,9 +356,9 @@ export async function generateDossiers(
       await sql`
         INSERT INTO dossiers_steps (id, dossier_id, agency_id, seq, step_index, step_key, name_vi, name_en,
           role, assignee_id, assignee_name, started_at, due_at)
-        SELECT md5('s' || i)::uuid, md5('d' || i)::uuid, agency_id, 1, 0, 'tham_dinh', 'Thẩm định hồ sơ',
+        SELECT ${uuidOf(sql`'s' || i`)}, ${uuidOf(sql`'d' || i`)}, agency_id, 1, 0, 'tham_dinh', 'Thẩm định hồ sơ',
                'Examination', 'specialist',
-               CASE WHEN r_res < 0.7 THEN md5('o' || ag || '-' || (i % 5))::uuid END,
+               CASE WHEN r_res < 0.7 THEN ${uuidOf(sql`'o' || ag || '-' || (i % 5)`)} END,
                CASE WHEN r_res < 0.7 THEN 'Chuyên viên ' || (i % 5 + 1) END,
                received_at + interval '1 hour', received_at + interval '1 day 1 hour'
           FROM gen5 WHERE status IN ('received', 'processing')`.execute(trx);

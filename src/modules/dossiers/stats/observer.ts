@@ -19,7 +19,8 @@ import { statsRepo } from './repo.ts';
 export function createStatsObserver(deps: { calendar: WorkCalendar }): DossierObserver {
   async function closedAt(trx: Tx, change: StatusChange, outcome: Outcome): Promise<Date> {
     const d = change.dossier;
-    if (outcome === 'finished' && d.finished_at) return d.finished_at;
+    // Processing ended at finished_at (a result, a refusal, a stop); a withdrawal by its timeline.
+    if (d.finished_at) return d.finished_at;
     return (await statsRepo.enteredAt(trx, d.id, statusDating(outcome))) ?? d.updated_at;
   }
 

@@ -257,7 +257,7 @@ export const statsRepo = {
           FROM dossiers_dossiers d
          WHERE d.status <> 'draft'
          GROUP BY 1, 2, 3, 4`.execute(trx);
-      // A closing is dated by its timeline entry (a result by finished_at when set).
+      // A closing is dated by finished_at (result, refusal, stop), else by its timeline entry.
       const eventAt = (status: RawBuilder<unknown>) => sql`(
         SELECT e.at FROM dossiers_events e
          WHERE e.dossier_id = d.id AND e.kind = 'status' AND e.status = ${status}
@@ -270,9 +270,9 @@ export const statsRepo = {
                  d.result_sha256, COALESCE(d.received_at, d.submitted_at, d.created_at) AS received_at,
                  CASE WHEN d.status IN ('result_ready', 'delivered') THEN 'finished' ELSE d.status END AS outcome,
                  COALESCE(
+                   d.finished_at,
                    CASE WHEN d.status IN ('result_ready', 'delivered')
-                        THEN COALESCE(d.finished_at, ${eventAt(sql`'result_ready'`)})
-                        ELSE ${eventAt(sql`d.status`)} END,
+                        THEN ${eventAt(sql`'result_ready'`)} ELSE ${eventAt(sql`d.status`)} END,
                    d.updated_at) AS closed_at
             FROM dossiers_dossiers d
            WHERE d.status IN ('result_ready', 'delivered', 'refused', 'withdrawn', 'stopped')
