@@ -85,7 +85,7 @@ export function registerBackofficeRoutes(app: App, service: DossierService): voi
     app.post(
       `/api/v1/backoffice/dossiers/:id/${path}`,
       { schema: { tags, security, summary, params: idParams, body, response: { 200: dossierSchema } } },
-      async (request) => run(request.ctx, request.params.id, request.body as z.infer<B>) as never,
+      (request) => run(request.ctx, request.params.id, request.body as z.infer<B>) as never,
     );
 
   action('accept', 'Accept at the desk (form 01; the workflow starts)', z.object({ version }), (c, id, b) =>

@@ -76,7 +76,7 @@ export function createWorkflows(deps: DossiersDeps) {
           id: randomUUID(),
           procedureCode,
           agencyId: input.forAllAgencies ? null : agencyId,
-          steps: parsed.data as WorkflowStepDef[],
+          steps: parsed.data,
           supplementClock: clock as SupplementClock,
           createdBy: actorId(ctx.actor) ?? 'unknown',
         });

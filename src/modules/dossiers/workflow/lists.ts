@@ -110,6 +110,6 @@ export const listsRepo = {
       const { at, id } = f.after;
       q = q.where(sql<boolean>`(s.due_at, s.id) > (${at}, ${id}::uuid)`);
     }
-    return q.orderBy('s.due_at').orderBy('s.id').limit(f.limit).execute() as Promise<TaskRow[]>;
+    return q.orderBy('s.due_at').orderBy('s.id').limit(f.limit).execute();
   },
 };
