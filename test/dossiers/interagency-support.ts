@@ -23,7 +23,7 @@ import { systemContext, type RequestContext, type Role } from '../../src/platfor
 import { startWorker, type WorkerHandle } from '../../src/platform/jobs/index.ts';
 import { createHttpServer } from '../../src/platform/http/server.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { renderErrorPage } from '../../src/platform/pages/home.ts';
+import { createHomeModule, renderErrorPage } from '../../src/platform/pages/home.ts';
 import type { TestApp } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -89,7 +89,7 @@ export async function startInstance(name: string): Promise<Instance> {
         resolveActor: platform.identity.resolveActor,
         isReady: () => Promise.resolve(true),
         renderErrorPage,
-        modules: [interagency.http],
+        modules: [createHomeModule(), interagency.http],
       });
   await side?.listen({ port: 0, host: '127.0.0.1' });
   const sideAddress = side?.server.address();
