@@ -3,21 +3,17 @@ import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import { closeVerifyPool } from '../../src/modules/pki/index.ts';
 import { checkZipBounds } from '../../src/modules/reporting/excel.ts';
-import { agency, official, proceduresRegime, startBench, system, type Bench } from './support.ts';
+import {
+  agency,
+  fillTemplate as fill,
+  official,
+  proceduresRegime,
+  startBench,
+  system,
+  type Bench,
+} from './support.ts';
 
 type Problems = { cell: string; field: string; message: string; messages: { vi: string; en: string } }[];
-
-/** Opens a template, sets the value cells given by indicator code, and saves it again. */
-async function fill(template: Buffer, values: Record<string, number | string | null>): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(template as unknown as ArrayBuffer);
-  const ws = wb.getWorksheet('BaoCao')!;
-  ws.eachRow((row) => {
-    const code = row.getCell(1).value;
-    if (typeof code === 'string' && Object.hasOwn(values, code)) row.getCell(3).value = values[code] ?? null;
-  });
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 describe('reporting: Excel template and upload with a line-by-line report', () => {
   let b: Bench;

@@ -2,14 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Actor, Role } from '../../src/platform/context.ts';
-import { loadConfig } from '../../src/platform/config.ts';
-import { createHttpServer } from '../../src/platform/http/server.ts';
 import type { App } from '../../src/platform/http/types.ts';
-import { createLogger } from '../../src/platform/logger.ts';
-import { renderErrorPage } from '../../src/platform/pages/home.ts';
 import { closeVerifyPool } from '../../src/modules/pki/index.ts';
 import { api, PageClient } from '../support/client.ts';
-import { agency, proceduresRegime, startBench, system, type Bench } from './support.ts';
+import { agency, proceduresRegime, serveReporting, startBench, system, type Bench } from './support.ts';
 
 /** A browser whose requests name their actor in a header (the test's own composition root). */
 class ActorClient extends PageClient {
@@ -60,28 +56,7 @@ describe('reporting over HTTP: form, API, decisions, dashboard, admin', () => {
     actors['client1NoScope'] = { kind: 'client', clientId: 'c1-other', agencyId: c1, scopes: [] };
     actors['client2'] = { kind: 'client', clientId: 'c2-system', agencyId: c2, scopes: ['reporting'] };
 
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATABASE_URL: b.db.url,
-      DATA_DIR: '/tmp',
-      SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
-      TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
-      LOG_LEVEL: 'silent',
-    });
-    app = await createHttpServer({
-      config,
-      logger: createLogger('silent'),
-      resolveActor: (request) => {
-        const who = request.headers['x-test-actor'];
-        return Promise.resolve((typeof who === 'string' && actors[who]) || { kind: 'anonymous' });
-      },
-      isReady: () => Promise.resolve(true),
-      renderErrorPage,
-      modules: [b.reporting.http],
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ app, baseUrl } = await serveReporting(b, actors));
 
     await b.reporting.service.regimes.createRegime(system, proceduresRegime(code, nation, [c1, c2]));
     await b.reporting.service.regimes.publish(system, code);

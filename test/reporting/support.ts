@@ -3,6 +3,7 @@
  * composition root does, a settable clock, and small factories for agencies and actors.
  */
 import { randomInt, randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
 import { loadConfig } from '../../src/platform/config.ts';
 import { systemContext, type Actor, type RequestContext, type Role } from '../../src/platform/context.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -19,6 +20,9 @@ import {
   type NotifyModule,
 } from '../../src/modules/notify/index.ts';
 import { createReportingModule, type ReportingModule } from '../../src/modules/reporting/index.ts';
+import { createHttpServer } from '../../src/platform/http/server.ts';
+import type { App } from '../../src/platform/http/types.ts';
+import { renderErrorPage } from '../../src/platform/pages/home.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 export interface Bench {
@@ -161,4 +165,52 @@ export async function nationWithTwoCommunes(b: Bench, code: string) {
   await r.publish(system, code);
   await r.assign(system, code, { validFrom: '2025-07-01' });
   return { nation, province, c1, c2 };
+}
+
+/**
+ * The reporting module alone behind the platform's HTTP server on a free loopback port, as the
+ * test's own composition root: a request names its actor in the `x-test-actor` header (a key
+ * of `actors`, which the test may fill later); no header is an anonymous visitor.
+ */
+export async function serveReporting(
+  b: Bench,
+  actors: Record<string, Actor>,
+): Promise<{ app: App; baseUrl: string }> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: b.db.url,
+    DATA_DIR: '/tmp',
+    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
+    TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
+    LOG_LEVEL: 'silent',
+  });
+  const app = await createHttpServer({
+    config,
+    logger: createLogger('silent'),
+    resolveActor: (request) => {
+      const who = request.headers['x-test-actor'];
+      return Promise.resolve((typeof who === 'string' && actors[who]) || { kind: 'anonymous' });
+    },
+    isReady: () => Promise.resolve(true),
+    renderErrorPage,
+    modules: [b.reporting.http],
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  return { app, baseUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
+}
+
+/** Opens an Excel template, sets the value cells given by indicator code, and saves it again. */
+export async function fillTemplate(
+  template: Buffer,
+  values: Record<string, number | string | null>,
+): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(template as unknown as ArrayBuffer);
+  const ws = wb.getWorksheet('BaoCao')!;
+  ws.eachRow((row) => {
+    const code = row.getCell(1).value;
+    if (typeof code === 'string' && Object.hasOwn(values, code)) row.getCell(3).value = values[code] ?? null;
+  });
+  return Buffer.from(await wb.xlsx.writeBuffer());
 }

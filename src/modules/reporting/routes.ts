@@ -20,6 +20,14 @@ const codeParams = z.object({ code: z.string().max(64) });
 const periodParams = z.object({ code: z.string().max(64), key: z.string().max(20) });
 
 /** HTTP API of reporting: schema in, service call, schema out. */
+const aggregatesResponse = z.object({
+  unit: unitSummarySchema,
+  children: z.array(unitSummarySchema).max(5000),
+});
+
+/** JSON of drill-downs by the identity of their (shared, cached) children array. */
+const serialised = new WeakMap<object, string>();
+
 export function registerReportingRoutes(app: App, service: ReportingService): void {
   const { regimes, submissions, dashboard } = service;
 
@@ -237,14 +245,23 @@ export function registerReportingRoutes(app: App, service: ReportingService): vo
             .describe('Drill-down by indicator: up to 20 indicator codes, comma-separated (all when absent)'),
         }),
         response: {
-          200: z.object({ unit: unitSummarySchema, children: z.array(unitSummarySchema).max(5000) }),
+          200: aggregatesResponse,
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { indicator, ...q } = request.query;
       const s = await dashboard.summary(request.ctx, { ...q, indicators: indicator?.split(',') });
-      return { unit: s.unit, children: s.children };
+      // A drill-down is the same object for every reader until the period's figures change:
+      // checked against the schema and serialised once, then sent as it is.
+      const body = { unit: s.unit, children: [...s.children] };
+      let json = serialised.get(s.children);
+      if (json === undefined) {
+        json = JSON.stringify(aggregatesResponse.parse(body));
+        serialised.set(s.children, json);
+      }
+      const ready = json;
+      return reply.serializer(() => ready).send(body);
     },
   );
 }

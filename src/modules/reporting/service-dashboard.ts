@@ -94,13 +94,20 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
     revision: string;
     ancestors: string[];
     unit: UnitSummary;
-    children: UnitSummary[];
+    /** In the order of their names (read-only: shared by every reader of this revision). */
+    children: readonly UnitSummary[];
+    /** Names of the unit, its children and its ancestors, as the directory gave them. */
+    names: ReadonlyMap<string, string>;
   }
   const drills = new LRUCache<string, Drill>({
+    // Names come from the directory, which changes on its own: read again at least every minute.
+    ttl: 60_000,
     maxSize: 400_000,
     sizeCalculation: (d) =>
       1 + d.unit.values.length + d.children.length * (1 + (d.children[0]?.values.length ?? 0)),
   });
+
+  const pending = new Map<string, Promise<Drill | null>>();
 
   async function drill(
     period: PeriodRow,
@@ -124,11 +131,19 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
           ],
     );
     const byKey = new Map(parts.flat().map((a) => [`${a.unit_id}|${a.code}`, a]));
+    const names = new Map<string, string>();
+    for (const id of [unitId, ...children, ...ancestors]) {
+      const a = await deps.directory.getAgency(id);
+      names.set(id, a?.name ?? id);
+    }
     return {
       revision,
       ancestors,
       unit: toSummary(unitId, nodes.self, own.indicators, byKey),
-      children: nodes.children.map((c) => toSummary(c.unit_id, c, below.indicators, byKey)),
+      children: nodes.children
+        .map((c) => toSummary(c.unit_id, c, below.indicators, byKey))
+        .sort((a, b) => byName.compare(names.get(a.unitId) ?? '', names.get(b.unitId) ?? '')),
+      names,
     };
   }
 
@@ -217,18 +232,18 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
       const key = `${period.id}|${unitId}|${own.codes?.join(',') ?? '*'}|${below.codes?.join(',') ?? '*'}`;
       let d: Drill | null | undefined = drills.get(key);
       if (d?.revision !== revision) {
-        d = await drill(period, unitId, own, below, revision ?? '');
+        // One computation per drill-down and revision, however many readers arrive meanwhile.
+        const at = `${key}|${revision ?? ''}`;
+        let computing = pending.get(at);
+        if (!computing) {
+          computing = drill(period, unitId, own, below, revision ?? '').finally(() => pending.delete(at));
+          pending.set(at, computing);
+        }
+        d = await computing;
         if (d) drills.set(key, d);
       }
       // Authorised on every read, from the hierarchy of the cached figures.
       if (!d || !canReadUnit(ctx.actor, d.ancestors)) throw SubmissionNotFound();
-      const { ancestors } = d;
-      const children = d.children.map((c) => c.unitId);
-      const names = new Map<string, string>();
-      for (const id of [unitId, ...children, ...ancestors]) {
-        const a = await deps.directory.getAgency(id);
-        names.set(id, a?.name ?? id);
-      }
       return {
         regime: { id: regime.id, code: regime.code, title: definition.title },
         period,
@@ -236,11 +251,10 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
         unit: d.unit,
         /** The unit is itself expected to report (its own submission counts in its figures). */
         unitReports: d.unit.expected > d.children.reduce((n, c) => n + c.expected, 0),
-        children: [...d.children].sort((a, b) =>
-          byName.compare(names.get(a.unitId) ?? '', names.get(b.unitId) ?? ''),
-        ),
-        ancestors: ancestors.slice(1),
-        names,
+        /** Sorted by name; the same array for every reader of this revision of the figures. */
+        children: d.children,
+        ancestors: d.ancestors.slice(1),
+        names: d.names,
       };
     },
 

@@ -64,23 +64,35 @@ export function createRegimeService(deps: ReportingDeps) {
   // read again at most every FIGURES_TTL_MS: a change made here forgets it at once (so this
   // process's readers see it immediately), one made by another process shows within the TTL.
   const revisions = new Map<string, { revision: string | undefined; at: number }>();
+  const readingRevision = new Map<string, Promise<string | undefined>>();
   let localChanges = 0;
   async function figuresRevision(periodId: string): Promise<string | undefined> {
     const hit = revisions.get(periodId);
     const now = performance.now();
     if (hit && now - hit.at < FIGURES_TTL_MS) return hit.revision;
+    // One read per period at a time, shared by the readers that arrive meanwhile.
+    const shared = readingRevision.get(periodId);
+    if (shared) return shared;
     const changesBefore = localChanges;
-    const revision = await periodRevision(db, periodId);
-    // A change committed here meanwhile may be newer than what was read: do not keep it.
-    if (changesBefore === localChanges) {
-      if (revisions.size > 5000) revisions.clear();
-      revisions.set(periodId, { revision, at: now });
-    }
-    return revision;
+    const reading: Promise<string | undefined> = periodRevision(db, periodId)
+      .then((revision) => {
+        // A change committed here meanwhile may be newer than what was read: do not keep it.
+        if (changesBefore === localChanges) {
+          if (revisions.size > 5000) revisions.clear();
+          revisions.set(periodId, { revision, at: now });
+        }
+        return revision;
+      })
+      .finally(() => {
+        if (readingRevision.get(periodId) === reading) readingRevision.delete(periodId);
+      });
+    readingRevision.set(periodId, reading);
+    return reading;
   }
   function figuresChanged(periodId: string): void {
     localChanges += 1;
     revisions.delete(periodId);
+    readingRevision.delete(periodId);
   }
 
   // Regime rows never change once created (code and recipient are fixed; versions carry the

@@ -1,12 +1,13 @@
 /**
  * The Excel channel over HTTP: the API (template download; upload of the .xlsx as the raw body)
  * and the page `/reports/excel` (download link and an upload form that works without
- * JavaScript: the browser posts multipart/form-data, read by the bounded parser of form-upload.ts).
+ * JavaScript: the browser posts multipart/form-data, read by the kernel's bounded reader).
  */
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../../../platform/errors.ts';
+import { parseMultipartBody } from '../../../platform/http/multipart.ts';
 import type { App } from '../../../platform/http/types.ts';
 import { button, errorSummary, form, linkButton, notice, table } from '../../../platform/pages/components.ts';
 import { html } from '../../../platform/pages/html.ts';
@@ -15,7 +16,6 @@ import { MAX_XLSX_BYTES, XLSX_TYPE } from '../excel.ts';
 import { periodLabel } from '../periods.ts';
 import { submissionSchema } from '../schemas.ts';
 import type { ReportingService } from '../service.ts';
-import { parseUploadForm } from './form-upload.ts';
 import { reportingMessages as m } from './messages.ts';
 
 const tags = ['reporting'];
@@ -82,16 +82,21 @@ export async function registerExcelRoutes(app: App, service: ReportingService): 
       { parseAs: 'buffer', bodyLimit: MAX_XLSX_BYTES },
       (_r, body, next) => next(null, body),
     );
+    // The page's form: a few short fields and one file (the kernel's bounded multipart reader).
     scope.addContentTypeParser(
       'multipart/form-data',
       { parseAs: 'buffer', bodyLimit: MAX_XLSX_BYTES + 16_384 },
       (request, body, next) => {
-        try {
-          const parsed = parseUploadForm(body as Buffer, request.headers['content-type'], 'file');
-          next(null, { ...parsed.fields, file: parsed.file });
-        } catch (error) {
-          next(error as Error);
-        }
+        parseMultipartBody(body as Buffer, request.headers['content-type'], {
+          maxParts: 12,
+          maxFieldBytes: 1024,
+          maxFiles: 1,
+          maxFileBytes: MAX_XLSX_BYTES,
+        }).then(
+          ({ fields, files }) =>
+            next(null, { ...fields, file: files.find((f) => f.field === 'file')?.data ?? null }),
+          (error: Error) => next(error),
+        );
       },
     );
 
