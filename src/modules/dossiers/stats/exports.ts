@@ -193,7 +193,7 @@ export async function registerPdf(o: {
     .table(
       registerHeaders(l),
       o.entries.map((e) => registerCells(e, l)),
-      [0.04, 0.13, 0.12, 0.17, 0.07, 0.08, 0.07, 0.08, 0.08, 0.06, 0.1],
+      [0.04, 0.16, 0.12, 0.15, 0.07, 0.08, 0.07, 0.08, 0.08, 0.06, 0.09],
       { size: 7.5, repeatHeader: true },
     )
     .paragraph(sm.t('printedAt', l, { date: formatDate(o.now) }), { size: 9 })
