@@ -253,6 +253,22 @@ describe('reporting: submit, approve level by level, aggregate incrementally', (
     );
     assert.equal((await s.get(official(province), id)).agencyId, c1);
     assert.equal((await s.get(official(nation), id)).agencyId, c1);
+    // Changing it: another province can neither decide on it nor see that it exists; the
+    // province above reads it but may not overwrite the commune's values.
+    const leader = (agencyId: string) => official(agencyId, ['unit_leader']);
+    await assert.rejects(s.approve(leader(otherProvince), id), /SUBMISSION_NOT_FOUND/);
+    await assert.rejects(s.returnForCorrection(leader(otherProvince), id, 'x'), /SUBMISSION_NOT_FOUND/);
+    await assert.rejects(s.approve(leader(c2), id), /SUBMISSION_NOT_FOUND/);
+    await assert.rejects(
+      s.save(leader(province), {
+        regime: code,
+        period: '2025-Q4',
+        agencyId: c1,
+        values: { received: 1, on_time: 1 },
+        submit: true,
+      }),
+      /SUBMISSION_NOT_FOUND/,
+    );
   });
 
   it('flags a submission after the deadline as late', async () => {
