@@ -52,7 +52,7 @@ async function result(id: string, when: string) {
 }
 
 async function counters() {
-  const { rows } = await h.db.database.pool.query(
+  const { rows } = await h.db.database.pool.query<Record<string, unknown>>(
     `SELECT 'd' AS t, agency_id, procedure_code, day::text AS at, channel, received, digitised, finished, early,
             on_time, late, processing_days, fee_due, fee_paid_online, result_electronic, refused, withdrawn,
             stopped, ratings, rating_sum, satisfied FROM dossiers_stats_daily
