@@ -13,7 +13,11 @@ const tags = ['dossiers-backoffice'];
 const security = [{ sessionCookie: [] }];
 const text = z.object({ vi: z.string().max(200), en: z.string().max(200) });
 const isoTime = z.iso.datetime().nullable();
-const version = z.number().int().min(1).optional().describe('The dossier’s rowVersion the officer saw');
+const version = z
+  .number()
+  .int()
+  .min(1)
+  .describe('The dossier’s rowVersion the officer saw (409 DOSSIER_CONFLICT when stale)');
 const note = z.string().max(2000).optional();
 
 export const stepSchema = z

@@ -16,7 +16,6 @@ import { notifyStatusChanged } from './observers.ts';
 import { dossiersRepo, type DossierRow } from './repo.ts';
 import { createFiling, dossierFees, newLookupSecret, secretHash } from './service-filing.ts';
 import {
-  applicantRecipient,
   changeStatus,
   handledDossier,
   requireState,
@@ -100,9 +99,7 @@ export function createDesk(deps: DossiersDeps) {
     });
   }
 
-  return {
-    storeDocument,
-
+  const actions = {
     /**
      * Counter (trực tiếp) or postal intake: the officer files on behalf of the applicant, who may
      * have no account (recorded by name, identity number and contacts; they follow the dossier
@@ -246,9 +243,8 @@ export function createDesk(deps: DossiersDeps) {
         await audit(trx, ctx, received, 'accepted', { workflowVersion: w.version });
         return received;
       });
-      const v = await versionOf(row);
-      const sha = await filing.storeReceipt(row, null, v);
-      await documentsRepo.add(db, row.id, '01', sha);
+      // Form 01 again, with the time of acceptance and the appointment (rendered on download).
+      await filing.storeReceipt(row, null, await versionOf(row));
       return toView(row);
     },
 
@@ -313,6 +309,12 @@ export function createDesk(deps: DossiersDeps) {
         return toView(updated);
       });
     },
+  };
+
+  return {
+    /** The desk's actions (part of the dossier service). */
+    actions,
+    storeDocument,
 
     /**
      * The applicant has supplemented: a dossier not yet accepted goes back to the desk (1); one in
@@ -347,8 +349,5 @@ export function createDesk(deps: DossiersDeps) {
       });
       return resumed;
     },
-
-    /** Where the applicant's notices would go (for the desk page: "notified by e-mail/SMS/app"). */
-    recipientOf: applicantRecipient,
   };
 }

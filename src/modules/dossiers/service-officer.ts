@@ -31,7 +31,7 @@ export function createOfficerActions(deps: DossiersDeps) {
 
     /** Tiếp nhận without a version (the minimal desk): see `accept`. */
     async receive(ctx: RequestContext, id: string): Promise<DossierView> {
-      return desk.accept(ctx, id);
+      return desk.actions.accept(ctx, id);
     },
 
     /** Returns the signed result (a PDF): processed (9), then returned online (10); the citizen is told. */

@@ -18,6 +18,7 @@ import {
 import { renderApology, renderControlSheet, renderStop } from './forms/index.ts';
 import { dossiersRepo, type DossierRow } from './repo.ts';
 import { createDesk, header } from './service-desk.ts';
+import { receiptPdf } from './service-filing.ts';
 import {
   agencyDossier,
   changeStatus,
@@ -342,7 +343,12 @@ export function createProcessing(deps: DossiersDeps) {
 
     /** A form issued on the dossier (01–05), for the agency's officers and its applicant. */
     async document(ctx: RequestContext, id: string, form: '01' | '02' | '03' | '04' | '05'): Promise<Buffer> {
-      await readable(db, ctx, id);
+      const row = await readable(db, ctx, id);
+      // Form 01 is the receipt (re-issued at acceptance), rendered from its source on download.
+      if (form === '01') {
+        if (!row.receipt_sha256) throw DossierNotFound();
+        return receiptPdf(deps, row);
+      }
       const sha = await documentsRepo.latest(db, id, form);
       if (!sha) throw DossierNotFound();
       return deps.blobs.read(sha);

@@ -15,7 +15,7 @@ export function createDossierService(deps: DossiersDeps) {
   return {
     ...createFiling(deps),
     ...createFollowing(deps),
-    ...createDesk(deps),
+    ...createDesk(deps).actions,
     ...createOfficerActions(deps),
     ...createProcessing(deps),
     ...createResults(deps),

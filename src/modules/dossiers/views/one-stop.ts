@@ -320,6 +320,7 @@ export async function registerOneStopPages(app: App, service: DossierService): P
       );
     const title = `${dm.t('code', l)} ${d.code ?? ''}`;
     const docLinks = [
+      linkButton(dm.t('receipt', l), `/dossiers/${id}/receipt.pdf`),
       ...forms
         .filter((f) => /^0[1-5]$/.test(f))
         .sort()
