@@ -172,4 +172,49 @@ describe('inter-agency dossier across two instances through the exchange axis', 
     assert.deepEqual(inbound.rows[0]?.reported, ['03', '04', '05', '06']);
     assert.ok(inbound.rows[0]?.reply_packet_id);
   });
+
+  it('withdrawing the main dossier stops the local part and recalls the remote one (13, answered 15)', async () => {
+    const applicant = citizen();
+    const id = await fileOnce(n1, applicant, codes.group, commune.id);
+    await n1.platform.dossiers.service.receive(official(commune.id), id);
+    const officer2 = official(office2.id);
+    const before = new Set((await n2.platform.dossiers.service.listForAgency(officer2)).map((d) => d.id));
+    const child = await until('the part on instance 2', async () =>
+      (await n2.platform.dossiers.service.listForAgency(officer2)).find(
+        (d) => d.procedureCode === codes.insurance && !before.has(d.id) && d.status === 'submitted',
+      ),
+    );
+    await n2.platform.dossiers.service.receive(officer2, child.id);
+    await until('03 on instance 1', async () => {
+      const v = await n1.interagency.service.partsOf(applicant, id);
+      return v.parts[1]?.remoteStatus === '03';
+    });
+
+    await n1.platform.dossiers.service.withdraw(applicant, id, 'Tôi nộp nhầm');
+    let view = await n1.interagency.service.partsOf(applicant, id);
+    assert.deepEqual(
+      view.parts.map((p) => p.state),
+      ['stopped', 'stopped'],
+    );
+    const local = await n1.platform.dossiers.service.officerView(
+      official(commune.id),
+      view.parts[0]?.childDossierId ?? '',
+    );
+    assert.equal(local.status, 'stopped', "the commune's dossier of part 1 stops");
+    // The office's dossier stops on instance 2 and the recall is accepted back on instance 1.
+    await until('the office’s dossier stopped', async () => {
+      const d = await n2.platform.dossiers.service.officerView(officer2, child.id);
+      return d.status === 'stopped';
+    });
+    view = await until(
+      '15 on instance 1',
+      async () => {
+        const v = await n1.interagency.service.partsOf(applicant, id);
+        return v.parts[1]?.remoteStatus === '15' ? v : null;
+      },
+      60_000,
+    );
+    assert.equal(view.parts[1]?.state, 'stopped');
+    assert.equal((await n1.platform.dossiers.service.get(applicant, id)).status, 'withdrawn');
+  });
 });

@@ -95,6 +95,8 @@ export function createInteragencyModule(deps: {
       const inbound = await interagencyRepo.inboundByChild(trx, change.dossier.id);
       if (inbound) return receiver.onChildChanged(trx, inbound);
       if (change.status === 'received') await origin.onReceived(trx, change.dossier, change.at);
+      if (change.status === 'withdrawn' || change.status === 'stopped')
+        await origin.onMainClosed(trx, change.dossier, change.status);
     },
   });
   deps.exchange.observe({
@@ -103,7 +105,10 @@ export function createInteragencyModule(deps: {
       await receiver.onPartArrived(trx, e);
       await origin.onReply(trx, e);
     },
-    statusRecorded: (trx, e) => origin.onStatus(trx, e),
+    async statusRecorded(trx, e) {
+      await origin.onStatus(trx, e);
+      await receiver.onRecall(trx, e);
+    },
   });
 
   return {
@@ -116,7 +121,7 @@ export function createInteragencyModule(deps: {
       },
     },
     nav: [],
-    jobs: [origin.dispatchJob, origin.completeJob, receiver.reportJob],
+    jobs: [origin.dispatchJob, origin.recallJob, origin.completeJob, receiver.reportJob],
     seed: (ctx) => service.seed(ctx),
     async section(ctx, dossierId, base) {
       if (!(await service.hasParts(ctx, dossierId))) return null;

@@ -19,8 +19,10 @@ import { interagencyProcedureSchema } from './definition.ts';
 import type { InteragencyDeps } from './deps.ts';
 import {
   MAX_JSON_BYTES,
+  PART_NOTATION,
   partDocumentId,
   partPacket,
+  recallPacket,
   RESULT_FILE,
   resultMessageSchema,
   type PartMessage,
@@ -83,6 +85,11 @@ export function createOrigin(deps: InteragencyDeps) {
     name: 'dossiers.interagency.dispatch',
     payload: z.object({ partId: z.uuid() }),
     handle: ({ partId }) => dispatchRemote(partId),
+  });
+  const recallJob = defineJob({
+    name: 'dossiers.interagency.recall',
+    payload: z.object({ partId: z.uuid() }),
+    handle: ({ partId }) => recallRemote(partId),
   });
   const completeJob = defineJob({
     name: 'dossiers.interagency.complete',
@@ -241,6 +248,57 @@ export function createOrigin(deps: InteragencyDeps) {
       if (p.state === 'waiting' && p.after_ords.every((o) => done.has(o))) await start(trx, dossier, p);
     if (parts.every((p) => p.state === 'done'))
       await enqueue(trx, completeJob, { dossierId }, { jobKey: `interagency-complete:${dossierId}` });
+  }
+
+  /**
+   * The main dossier was withdrawn or stopped: the parts still running stop too — a dossier here is
+   * stopped at its agency, a document sent through the axis is recalled (13).
+   */
+  async function onMainClosed(trx: Tx, dossier: DossierRow, status: DossierStatus): Promise<void> {
+    const parts = await interagencyRepo.partsOf(trx, dossier.id, true);
+    const reason = `Hồ sơ liên thông ${dossier.code ?? ''} ${status === 'withdrawn' ? 'đã được rút' : 'đã dừng xử lý'}`;
+    const observed = { notify: deps.notify, observers: deps.dossierObservers };
+    for (const part of parts) {
+      if (settled.includes(part.state)) continue;
+      const child = part.child_dossier_id
+        ? await dossiersRepo.byId(trx, part.child_dossier_id, true)
+        : undefined;
+      if (child && stateOfChild(child.status) !== 'done' && stateOfChild(child.status) !== 'stopped')
+        await changeStatus(observed, trx, interagencyContext, child, 'stopped', {
+          note: reason,
+          notice: 'none',
+        });
+      const now = await interagencyRepo.part(trx, part.id, true);
+      if (now && !settled.includes(now.state)) await setState(trx, now, 'stopped', { note: reason });
+      if (part.route === 'remote' && part.state !== 'waiting')
+        await enqueue(trx, recallJob, { partId: part.id }, { jobKey: `interagency-recall:${part.id}` });
+    }
+  }
+
+  /** The job that recalls a remote part (status 13 from the filing agency), once it was sent. */
+  async function recallRemote(partId: string): Promise<void> {
+    const part = await interagencyRepo.part(db, partId);
+    const dossier = part ? await dossiersRepo.byId(db, part.dossier_id) : undefined;
+    if (!part?.packet_id || !part.document_id || !dossier) return;
+    try {
+      await deps.exchange.send(
+        interagencyContext,
+        recallPacket({
+          fromCode: dossier.agency_code,
+          original: {
+            senderCode: dossier.agency_code,
+            number: part.code_number,
+            notation: PART_NOTATION,
+            date: part.promulgation_date,
+            documentId: part.document_id,
+          },
+          reason: part.note ?? 'Thu hồi phần hồ sơ liên thông',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof AppError && error.status >= 400 && error.status < 500)) throw error;
+      logger.warn({ action: 'interagency.recall_refused', partId, code: error.code }, 'recall refused');
+    }
   }
 
   /** A part's dossier on this instance changed state. */
@@ -426,8 +484,10 @@ export function createOrigin(deps: InteragencyDeps) {
 
   return {
     dispatchJob,
+    recallJob,
     completeJob,
     onReceived,
+    onMainClosed,
     onChildChanged,
     onStatus,
     onReply,

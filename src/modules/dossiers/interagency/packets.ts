@@ -130,6 +130,20 @@ export function partStatusPacket(o: {
   );
 }
 
+/** The filing agency recalls a part it sent (status 13): the main dossier was withdrawn or stopped. */
+export function recallPacket(o: { fromCode: string; original: OriginalDocument; reason: string }): Buffer {
+  return Buffer.from(
+    writeEdxml(
+      buildStatus({
+        code: '13',
+        from: { organId: o.fromCode },
+        responseFor: { ...responseFor(o.original), promulgationDate: o.original.date ?? '' },
+        description: o.reason.slice(0, 1000),
+      }),
+    ),
+  );
+}
+
 /** The reply that carries the part's outcome and result back to the filing agency. */
 export function resultPacket(o: {
   fromCode: string;

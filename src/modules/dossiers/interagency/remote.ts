@@ -6,8 +6,9 @@ import { z } from 'zod';
 import type { Tx } from '../../../platform/db/database.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { defineJob, enqueue } from '../../../platform/jobs/index.ts';
-import type { PacketArrived } from '../../exchange/index.ts';
-import { dossiersRepo } from '../repo.ts';
+import type { PacketArrived, StatusRecorded } from '../../exchange/index.ts';
+import { dossiersRepo, type DossierRow } from '../repo.ts';
+import { changeStatus } from '../shared.ts';
 import { statusNames } from '../statuses.ts';
 import type { DossierStatus } from '../tables.ts';
 import { fileLinkedDossier, interagencyContext, type PartPaper } from './child.ts';
@@ -19,6 +20,7 @@ import {
   partMessageSchema,
   partStatusPacket,
   resultPacket,
+  type OriginalDocument,
   type ResultMessage,
 } from './packets.ts';
 import { interagencyRepo, type InboundRow } from './repo.ts';
@@ -56,6 +58,15 @@ function progressOf(status: DossierStatus | null): {
       return { codes: ['03', '04', '05', '06'], outcome: 'stopped' };
   }
 }
+
+/** States in which a received part's dossier is still being handled here. */
+const open: readonly DossierStatus[] = [
+  'submitted',
+  'received',
+  'processing',
+  'awaiting_supplement',
+  'awaiting_payment',
+];
 
 export function createReceiver(deps: InteragencyDeps) {
   const { db, logger } = deps;
@@ -132,6 +143,33 @@ export function createReceiver(deps: InteragencyDeps) {
     }
   }
 
+  /**
+   * The filing agency recalled the part (13): its dossier here stops, the statuses and a `stopped`
+   * reply go back as usual, then the recall is accepted (15).
+   */
+  async function onRecall(trx: Tx, e: StatusRecorded): Promise<void> {
+    if (e.code !== '13') return;
+    const inbound = await interagencyRepo.inboundByPacket(trx, e.packetId);
+    if (!inbound || inbound.recall_requested_at) return;
+    await interagencyRepo.updateInbound(trx, inbound.id, { recall_requested_at: e.at });
+    const child = inbound.child_dossier_id
+      ? await dossiersRepo.byId(trx, inbound.child_dossier_id, true)
+      : undefined;
+    if (child && open.includes(child.status))
+      await changeStatus(
+        { notify: deps.notify, observers: deps.dossierObservers },
+        trx,
+        interagencyContext,
+        child,
+        'stopped',
+        {
+          note: (e.description ?? 'Cơ quan gửi đã thu hồi phần hồ sơ liên thông').slice(0, 2000),
+          notice: 'none',
+        },
+      );
+    await schedule(trx, inbound.id);
+  }
+
   /** The dossier made from a received part changed state: report it back (after the commit). */
   async function onChildChanged(trx: Tx, inbound: InboundRow): Promise<void> {
     await schedule(trx, inbound.id);
@@ -188,7 +226,24 @@ export function createReceiver(deps: InteragencyDeps) {
       reported.push(code);
       await interagencyRepo.updateInbound(trx, inboundId, { reported });
     }
-    if (!outcome || inbound.reply_packet_id) return;
+    if (outcome && !inbound.reply_packet_id) await reply(trx, inbound, child ?? null, outcome, original);
+    if (inbound.recall_requested_at && !inbound.recall_answered_at && outcome) {
+      await deps.exchange.send(
+        interagencyContext,
+        partStatusPacket({ fromCode: inbound.recipient_code, code: '15', original, description: null }),
+      );
+      await interagencyRepo.updateInbound(trx, inboundId, { recall_answered_at: deps.now() });
+    }
+  }
+
+  async function reply(
+    trx: Tx,
+    inbound: InboundRow,
+    child: DossierRow | null,
+    outcome: ResultMessage['outcome'],
+    original: OriginalDocument,
+  ): Promise<void> {
+    const inboundId = inbound.id;
     const now = deps.now();
     const pdf = child?.result_sha256 ? await deps.blobs.read(child.result_sha256) : null;
     const agency = await deps.directory.getAgency(inbound.recipient_agency_id);
@@ -217,5 +272,5 @@ export function createReceiver(deps: InteragencyDeps) {
     logger.info({ action: 'interagency.replied', inboundId, packetId: sent.id }, 'part result sent back');
   }
 
-  return { reportJob, onPartArrived, onChildChanged, report };
+  return { reportJob, onPartArrived, onChildChanged, onRecall, report };
 }

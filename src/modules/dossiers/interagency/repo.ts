@@ -144,6 +144,14 @@ export const interagencyRepo = {
     return q.executeTakeFirst();
   },
 
+  async inboundByPacket(db: DbOrTx, packetId: string): Promise<InboundRow | undefined> {
+    return t(db)
+      .selectFrom('dossiers_interagency_inbound')
+      .selectAll()
+      .where('packet_id', '=', packetId)
+      .executeTakeFirst();
+  },
+
   async inboundByChild(db: DbOrTx, childDossierId: string): Promise<InboundRow | undefined> {
     return t(db)
       .selectFrom('dossiers_interagency_inbound')

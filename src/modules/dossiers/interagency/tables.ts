@@ -73,6 +73,8 @@ export type InteragencyTables = {
     reported: Generated<string[]>;
     reply_packet_id: string | null;
     error: string | null;
+    recall_requested_at: Date | null;
+    recall_answered_at: Date | null;
     created_at: Generated<Date>;
   };
 };
