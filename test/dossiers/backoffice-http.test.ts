@@ -109,6 +109,53 @@ describe('dossiers back office over HTTP: concurrent officers, the API, 404 outs
     assert.equal(form01.headers.get('content-type'), 'application/pdf');
   });
 
+  it('takes a dossier in at the counter through the intake page: form errors first, then the lookup key', async () => {
+    const desk = await h.official(agency.id, ['one_stop_officer']);
+    assert.equal((await desk.get(`/one-stop/intake?procedure=${procedure.code}`)).status, 200);
+    const post = async (fields: Record<string, string>, file?: Buffer) => {
+      const body = new FormData();
+      body.set('_csrf', desk.csrfToken());
+      for (const [k, v] of Object.entries(fields)) body.set(k, v);
+      if (file) body.set('scan', new Blob([new Uint8Array(file)]), 'ho-so-giay.pdf');
+      const r = await fetch(`${h.baseUrl}/one-stop/intake?procedure=${procedure.code}`, {
+        method: 'POST',
+        body,
+        redirect: 'manual',
+        headers: { cookie: desk.cookieHeader(), accept: 'text/html' },
+      });
+      const html = await r.text();
+      desk.lastHtml = html;
+      return { status: r.status, html };
+    };
+    const missing = await post({ channel: 'post', applicantName: '' });
+    assert.equal(missing.status, 400);
+    assert.match(missing.html, /Vui lòng chọn tệp/);
+    const invalid = await post(
+      { channel: 'post', applicantName: 'Mai Văn Bưu', 'f.childName': 'Mai An' },
+      minimalPdf,
+    );
+    assert.equal(invalid.status, 400, 'the procedure’s form is checked (birth date missing)');
+    const ok = await post(
+      {
+        channel: 'post',
+        applicantName: 'Mai Văn Bưu',
+        idNumber: '001088001122',
+        'f.childName': 'Mai An',
+        'f.birthDate': '2026-02-02',
+      },
+      minimalPdf,
+    );
+    assert.equal(ok.status, 200);
+    const secret = /Mã tra cứu: ([A-Z0-9]{10})/.exec(ok.html)?.[1];
+    const code = /Đã ghi nhận hồ sơ ([0-9A-Z.]+-\d{6}-\d{4})/.exec(ok.html)?.[1];
+    assert.ok(secret, 'the lookup key is shown once');
+    const queue = await desk.get('/one-stop/dossiers');
+    assert.match(queue.html, /Mai Văn Bưu/);
+    assert.match(queue.html, /Bưu chính công ích/);
+    assert.ok(code, 'the dossier code is shown');
+    assert.equal((await h.dossiers.service.lookup(code, secret)).status, 'submitted');
+  });
+
   it('validates workflows with zod (400 DOSSIER_WORKFLOW_INVALID) and saves a new version for the agency', async () => {
     const admin = await h.official(agency.id, ['admin']);
     const path = `/api/v1/backoffice/workflows/${procedure.code}`;
