@@ -62,3 +62,4 @@ export function createDossierStatsModule(deps: {
     rebuild: () => service.rebuild(),
   };
 }
+export { dossierStatsCliCommands } from './cli.ts';

@@ -448,7 +448,12 @@ export const statsRepo = {
       q = q.where((eb) =>
         eb.or([
           eb('d.code', '=', words),
-          eb('d.applicant_name', 'ilike', `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
+          // lower(…) LIKE can use the back office's trigram index on lower(applicant_name).
+          eb(
+            sql<string>`lower(d.applicant_name)`,
+            'like',
+            sql<string>`lower(${`%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`})`,
+          ),
         ]),
       );
     }
