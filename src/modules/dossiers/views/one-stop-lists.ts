@@ -240,7 +240,7 @@ export async function registerBackofficePages(app: App, service: DossierService)
             ${input({ name: 'phone', label: bm.t('phone', l), type: 'tel', value: p['phone'] ?? '', maxLength: 20, width: 'medium' })}
             ${input({ name: 'email', label: bm.t('email', l), type: 'email', value: p['email'] ?? '', maxLength: 254 })}
             ${input({ name: 'address', label: bm.t('address', l), value: p['address'] ?? '', maxLength: 500 })}
-            ${renderFormFields(def, (o.values ?? {}), { locale: l, errors: issues })}
+            ${renderFormFields(def, o.values ?? {}, { locale: l, errors: issues })}
             <div class="field${err('scan') ? ' field--error' : ''}">
               <label for="f-scan">${bm.t('scan', l)}</label>
               ${err('scan') ? html`<p class="field-error" id="f-scan-error">${err('scan')}</p>` : ''}
