@@ -113,6 +113,11 @@ describe('dossiers back office: desk, workflow, results, deadlines, work lists',
     );
     clock.now = vn('2026-11-23T10:00:00');
     let d = await s.take(specialist, f.id, { version: accepted.rowVersion });
+    // The result is signed at the step before the return, not at the examination.
+    await assert.rejects(
+      s.issueResult(specialist, f.id, { version: d.rowVersion }),
+      rejectsWith('DOSSIER_STEP_NOT_YOURS', 409),
+    );
     d = await s.forward(specialist, f.id, { version: d.rowVersion, note: 'Hồ sơ hợp lệ' });
     assert.equal(d.status, 'processing');
 

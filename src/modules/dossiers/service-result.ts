@@ -29,7 +29,7 @@ import {
   type DossierView,
 } from './shared.ts';
 import type { ReturnMethod } from './tables.ts';
-import { createEngine, officerName } from './workflow/engine.ts';
+import { createEngine, officerName, workflowOfDossier } from './workflow/engine.ts';
 import { documentsRepo, registerRepo, stepsRepo } from './workflow/repo.ts';
 
 const xmlEscape = (s: string) =>
@@ -102,7 +102,10 @@ export function createResults(deps: DossiersDeps) {
           step !== undefined &&
           hasRole(ctx.actor, step.role as never) &&
           (!step.assignee_id || step.assignee_id === ctx.actor.accountId);
-        if (!holds && !hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
+        // The result is issued at the step before the return (ký), by its holder; leaders may too.
+        const w = await workflowOfDossier(trx, locked);
+        const signing = step !== undefined && step.step_index === w.steps.length - 2;
+        if (!(holds && signing) && !hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
         const now = deps.now();
         const year = localYear(now);
         const number = await registerRepo.next(trx, locked.agency_id, year);
@@ -194,6 +197,14 @@ export function createResults(deps: DossiersDeps) {
         });
         return toView(delivered);
       });
+    },
+
+    /** The key of the step at which the result is signed (the one before the return). */
+    async signingStepKey(ctx: RequestContext, id: string): Promise<string | null> {
+      const row = await agencyDossier(db, ctx, id);
+      if (!row.workflow_id) return null;
+      const w = await db.transaction().execute((trx) => workflowOfDossier(trx, row));
+      return w.steps.at(-2)?.key ?? null;
     },
 
     /** The signed manifest (XML-DSig) of the result, for its applicant and the agency. */

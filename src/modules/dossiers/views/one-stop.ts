@@ -173,6 +173,7 @@ export async function registerOneStopPages(app: App, service: DossierService): P
     const me = actor.kind === 'official' ? actor.accountId : '';
     const can = (...roles: Role[]) => hasRole(actor, ...roles);
     const open = steps.find((s) => s.finishedAt === null);
+    const signingKey = open ? await service.signingStepKey(ctx, id) : null;
     const holds =
       open !== undefined && can(open.role as Role) && (!open.assigneeId || open.assigneeId === me);
     const err = (field: string) => errors.find((e) => e.field === field)?.message;
@@ -226,7 +227,7 @@ export async function registerOneStopPages(app: App, service: DossierService): P
       if (holds && !open.assigneeId) parts.push(post('take', bm.t('take', l), html``));
       if (holds && open.assigneeId === me) {
         parts.push(notice(bm.t('yourTurn', l)));
-        if (!d.hasResult && (open.key === 'ky' || can('unit_leader', 'admin')) && steps.length > 0)
+        if (!d.hasResult && (open.key === signingKey || can('unit_leader', 'admin')))
           parts.push(
             post(
               'issue-result',
