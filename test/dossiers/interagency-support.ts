@@ -3,7 +3,6 @@
  * src/main.ts on its own database, with its worker) plus the inter-agency module — the wired one
  * once main.ts has it —, agencies, small published procedures, and the citizen's filing.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,7 +18,7 @@ import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import { createFileBlobStore } from '../../src/platform/blobs/index.ts';
 import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { systemContext, type RequestContext, type Role } from '../../src/platform/context.ts';
+import { systemContext, type RequestContext } from '../../src/platform/context.ts';
 import { startWorker, type WorkerHandle } from '../../src/platform/jobs/index.ts';
 import { createHttpServer } from '../../src/platform/http/server.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -188,23 +187,8 @@ export const pdf = (text: string) =>
     `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% ${text}\ntrailer<</Root 1 0 R>>\n%%EOF\n`,
   );
 
-export function citizen(accountId: string = randomUUID()): RequestContext {
-  return {
-    actor: { kind: 'citizen', accountId, sessionId: null },
-    requestId: `t-${randomUUID()}`,
-    ip: '127.0.0.1',
-    locale: 'vi',
-  };
-}
-
-export function official(agencyId: string, roles: Role[] = ['one_stop_officer']): RequestContext {
-  return {
-    actor: { kind: 'official', accountId: randomUUID(), agencyId, roles, sessionId: null },
-    requestId: `t-${randomUUID()}`,
-    ip: '127.0.0.1',
-    locale: 'vi',
-  };
-}
+/** A citizen, and an official of an agency, acting through the services (the dossiers harness's). */
+export { citizenCtx as citizen, officerCtx as official } from './harness.ts';
 
 /** The citizen files the main dossier once (form, a paper, submit); returns its id. */
 export async function fileOnce(

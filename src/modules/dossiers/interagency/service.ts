@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { recordAudit } from '../../../platform/audit/chain.ts';
 import type { Timeliness } from '../../../platform/calendar/index.ts';
 import type { RequestContext } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/errors.ts';
 import type { Text } from '../../../platform/i18n/index.ts';
 import { DossierNotFound } from '../errors.ts';
 import { dossiersRepo } from '../repo.ts';
@@ -162,8 +163,9 @@ export function createInteragencyService(deps: InteragencyDeps) {
       try {
         await visible(ctx, dossierId);
         return true;
-      } catch {
-        return false;
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'DOSSIER_NOT_FOUND') return false;
+        throw error;
       }
     },
 
