@@ -8,9 +8,14 @@
  */
 import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import type { RequestContext } from '../src/platform/context.ts';
 import { runBench, startBenchPlatform, type Target } from './lib.ts';
-import { BENCH_PERIOD, BENCH_REGIME, benchIndicators, buildNationalFixture } from './reporting-fixture.ts';
+import {
+  BENCH_PERIOD,
+  BENCH_REGIME,
+  benchValues,
+  buildNationalFixture,
+  officerOf,
+} from './reporting-fixture.ts';
 
 async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t0 = performance.now();
@@ -52,24 +57,12 @@ runBench(async () => {
     // One more submission: a commune left out, through the service (validation, period lookup,
     // hash/signature, delta to every ancestor, completeness, audit), then read at the nation.
     const saves: number[] = [];
-    const values = Object.fromEntries(benchIndicators().map((i, k) => [i.code, k === 1 ? 50 : k + 1]));
+    const values = benchValues();
     for (const unit of f.leftOut) {
-      const ctx: RequestContext = {
-        actor: {
-          kind: 'official',
-          accountId: randomUUID(),
-          agencyId: unit,
-          roles: ['reporting_officer'],
-          sessionId: null,
-        },
-        requestId: randomUUID(),
-        ip: null,
-        locale: 'vi',
-      };
       saves.push(
         (
           await timed(() =>
-            p.reporting.service.submissions.save(ctx, {
+            p.reporting.service.submissions.save(officerOf(unit), {
               regime: BENCH_REGIME,
               period: BENCH_PERIOD,
               values,

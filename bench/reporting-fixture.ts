@@ -10,7 +10,8 @@
  * recipient, so 16 report. Issue 6 sizes the benchmark at 30; the other 14 are synthetic units
  * ("Bộ Mẫu 01 (dữ liệu tổng hợp)", code LOCAL:SYN-BO-01 …), never presented as real ministries.
  */
-import { systemContext } from '../src/platform/context.ts';
+import { randomUUID } from 'node:crypto';
+import { systemContext, type RequestContext } from '../src/platform/context.ts';
 import { isoDateOfDay, localDay } from '../src/platform/calendar/index.ts';
 import type { Platform } from '../src/main.ts';
 import { periodContaining, SYNTHETIC_MARK } from '../src/modules/reporting/index.ts';
@@ -56,6 +57,27 @@ async function listIds(p: Platform, kind: 'province_ubnd' | 'commune' | 'ministr
     if (!r.hasNext) break;
   }
   return ids;
+}
+
+/** A reporting officer of `unit` (what the form or the API would carry). */
+export function officerOf(unit: string): RequestContext {
+  return {
+    actor: {
+      kind: 'official',
+      accountId: randomUUID(),
+      agencyId: unit,
+      roles: ['reporting_officer'],
+      sessionId: null,
+    },
+    requestId: randomUUID(),
+    ip: null,
+    locale: 'vi',
+  };
+}
+
+/** Valid values for the 200 indicators (i002, a share, at 50 %). */
+export function benchValues(): Record<string, number> {
+  return Object.fromEntries(benchIndicators().map((i, k) => [i.code, k === 1 ? 50 : k + 1]));
 }
 
 /** The ministries that report in issue 6's benchmark. */
