@@ -38,7 +38,7 @@ export interface InteragencyDeps {
    * The dossiers module's observers, told when a part's dossier is created here (as a submission
    * is). Empty until the dossiers module exposes its list (see WIRING.md).
    */
-  dossierObservers: readonly DossierObserver[];
+  dossierObservers: DossierObserver[];
   /** Dossier code template of this instance (default the national one). */
   codePattern: string;
   now: () => Date;

@@ -79,7 +79,8 @@ export function createInteragencyModule(deps: {
     notify: deps.notify,
     calendar: deps.calendar,
     blobs: deps.blobs,
-    dossierObservers: deps.dossierObservers ?? [],
+    // Read only, never changed here (typed as the dossiers module's own list is).
+    dossierObservers: (deps.dossierObservers ?? []) as DossierObserver[],
     codePattern: deps.codePattern ?? DEFAULT_CODE_PATTERN,
     now: deps.now ?? (() => new Date()),
   };
