@@ -350,6 +350,51 @@ describe('dossiers back office: desk, workflow, results, deadlines, work lists',
     assert.equal((await s.steps(desk, f.id)).at(-1)?.outcome, 'stopped');
   });
 
+  it('pauses the clock during a supplement when the workflow says so, and closes the step when the citizen withdraws', async () => {
+    const s = h.dossiers.service;
+    const own = await h.makeProcedure({ name: 'Thủ tục dừng đồng hồ' });
+    const admin = await h.officialCtx(agency.id, ['admin'], 'Quản Trị Xã');
+    await s.saveWorkflow(admin, own.code, {
+      supplementClock: 'pause',
+      steps: [
+        {
+          key: 'tham_dinh',
+          name: { vi: 'Thẩm định', en: 'Examination' },
+          role: 'specialist',
+          allotted: { workingDays: 2 },
+        },
+        {
+          key: 'tra_ket_qua',
+          name: { vi: 'Trả kết quả', en: 'Return' },
+          role: 'one_stop_officer',
+          allotted: { workingHours: 2 },
+        },
+      ],
+    });
+    clock.now = vn('2026-12-07T09:00:00'); // Monday
+    const ctx = citizenCtx();
+    const draft = await s.createDraft(ctx, {
+      procedureCode: own.code,
+      agencyId: agency.id,
+      applicantName: 'Đào Thị Chờ',
+    });
+    await s.saveValues(ctx, draft.id, { childName: 'Đào An', birthDate: '2026-01-15' });
+    await s.addPaper(ctx, draft.id, { paperKey: 'giayChungSinh', fileName: 'cs.pdf', bytes: minimalPdf });
+    const { dossier } = await s.submit(ctx, draft.id);
+    let d = await s.accept(desk, draft.id, { version: dossier.rowVersion });
+    const due = d.dueAt;
+    d = await s.requestSupplement(desk, draft.id, 'Ảnh của trẻ', d.rowVersion);
+    clock.now = vn('2026-12-09T10:00:00'); // two working days later
+    await s.addPaper(ctx, draft.id, { paperKey: 'giayChungSinh', fileName: 'anh.pdf', bytes: minimalPdf });
+    d = await s.completeSupplement(ctx, draft.id, '');
+    const day = (iso: string | null) => Math.floor((Date.parse(iso ?? '') + 7 * 3_600_000) / 86_400_000);
+    assert.equal(day(d.dueAt), calendar.addWorkingDays(day(due), 2), 'the wait is added to the due date');
+    await s.withdraw(ctx, draft.id, 'Không cần nữa');
+    const steps = await s.steps(ctx, draft.id);
+    assert.equal(steps.at(-1)?.outcome, 'withdrawn');
+    assert.ok(steps.every((x) => x.finishedAt !== null));
+  });
+
   it('numbers results consecutively per agency and year, also when issued at once', async () => {
     clock.now = vn('2026-11-30T09:00:00');
     const s = h.dossiers.service;
