@@ -383,7 +383,10 @@ describe('dossiers back office: desk, workflow, results, deadlines, work lists',
     const { dossier } = await s.submit(ctx, draft.id);
     let d = await s.accept(desk, draft.id, { version: dossier.rowVersion });
     const due = d.dueAt;
-    d = await s.requestSupplement(desk, draft.id, 'Ảnh của trẻ', d.rowVersion);
+    assert.equal(
+      (await s.requestSupplement(desk, draft.id, 'Ảnh của trẻ', d.rowVersion)).status,
+      'awaiting_supplement',
+    );
     clock.now = vn('2026-12-09T10:00:00'); // two working days later
     await s.addPaper(ctx, draft.id, { paperKey: 'giayChungSinh', fileName: 'anh.pdf', bytes: minimalPdf });
     d = await s.completeSupplement(ctx, draft.id, '');
