@@ -18,7 +18,7 @@ import { counterDay, formatDossierCode } from './code.ts';
 import type { DossiersDeps } from './deps.ts';
 import { AgencyNotCompetent, DossierInvalid, NoFeeToPay, ProcedureNotAvailable } from './errors.ts';
 import { checkUpload, cleanFileName } from './files.ts';
-import { parseReceiptSource, receiptSource, renderReceipt } from './receipt.ts';
+import { parseReceiptSource, receiptSource, renderReceipt, type ReceiptData } from './receipt.ts';
 import { dossiersRepo, type DossierRow, type PaperRow } from './repo.ts';
 import {
   applicantRecipient,
@@ -93,6 +93,47 @@ export function dossierFees(
 ): FeeComputation {
   const via = channel === 'counter' || channel === 'post' ? channel : 'online';
   return computeFees(v.content, values as Parameters<typeof computeFees>[1], via);
+}
+
+/** What form 01 prints for a dossier: agency, code, applicant, dates, lookup key, papers, fees. */
+function receiptData(
+  row: Pick<
+    DossierRow,
+    | 'code'
+    | 'channel'
+    | 'received_at'
+    | 'applicant_name'
+    | 'procedure_name'
+    | 'agency_name'
+    | 'submitted_at'
+    | 'due_at'
+    | 'form_values'
+  >,
+  lookupSecret: string | null,
+  v: ProcedureVersion,
+  papers: readonly Pick<PaperRow, 'paper_key'>[],
+): ReceiptData {
+  const at = row.submitted_at ?? new Date();
+  return {
+    code: row.code ?? '',
+    lookupSecret,
+    channel: row.channel,
+    receivedAt: row.received_at,
+    applicantName: row.applicant_name,
+    procedureName: row.procedure_name,
+    agencyName: row.agency_name,
+    submittedAt: at,
+    dueAt: row.due_at ?? at,
+    papers: [
+      { name: row.channel === 'online' ? 'Tờ khai trực tuyến' : 'Tờ khai', files: 1 },
+      ...v.content.papers
+        .map((p) => ({ name: p.name, files: papers.filter((x) => x.paper_key === p.key).length }))
+        .filter((p) => p.files > 0),
+    ],
+    fees: dossierFees(v, row.form_values, row.channel)
+      .lines.filter((f) => f.amount > 0)
+      .map((f) => ({ name: f.name, amount: f.amount, quantity: f.quantity, unitAmount: f.unitAmount })),
+  };
 }
 
 export function createFiling(deps: DossiersDeps) {
@@ -291,26 +332,45 @@ export function createFiling(deps: DossiersDeps) {
      * `submitted` (TrangThaiHoSo 1), lookup key, notice and audit in one transaction; then the receipt.
      */
     async submit(ctx: RequestContext, id: string): Promise<SubmitResult> {
-      const draft = await ownDossier(db, ctx, id);
-      requireState(draft, ['draft']);
-      const v = await versionOf(draft);
-      const checked = validateFormValues(v.content.form, draft.form_values);
-      const problems = await filing.problems(ctx, id);
-      if (!checked.ok || problems.missingPapers.length > 0)
-        throw DossierInvalid({ form: problems.form.slice(0, 100), missingPapers: problems.missingPapers });
+      // Few statements and pooled connections (at hundreds of submissions a second the pool is
+      // the scarce thing): the draft is locked, checked, numbered and submitted in one transaction.
+      // The procedure version is read first: never inside the transaction, where waiting for a
+      // second pooled connection could starve the pool.
+      const v = await versionOf(await ownDossier(db, ctx, id));
       const lookupSecret = newLookupSecret();
+      let source: Buffer | null = null;
       const row = await db.transaction().execute(async (trx) => {
         const locked = await ownDossier(trx, ctx, id, true);
         requireState(locked, ['draft']);
+        if (locked.version_id !== v.id) throw ProcedureNotAvailable();
+        const checked = validateFormValues(v.content.form, locked.form_values);
+        const papers = await dossiersRepo.papers(trx, id);
+        const missingPapers = papersNeedingFiles(v)
+          .filter((p) => !papers.some((x) => x.paper_key === p.key))
+          .map((p) => p.key);
+        if (!checked.ok || missingPapers.length > 0)
+          throw DossierInvalid({ form: checked.ok ? [] : checked.errors.slice(0, 100), missingPapers });
         const now = deps.now();
+        const dueAt = deps.calendar.dueAfterWorkingDays(now, v.content.timeLimit.workingDays);
+        const fees = dossierFees(v, checked.values, locked.channel);
+        // The day counter's row stays locked until commit (codes without gaps): taken as late
+        // as the code allows, everything that can be computed is computed before.
         const sequence = await dossiersRepo.nextSequence(trx, locked.agency_id, counterDay(now));
         const code = formatDossierCode(deps.codePattern, {
           agencyCode: locked.agency_code,
           at: now,
           sequence,
         });
-        const dueAt = deps.calendar.dueAfterWorkingDays(now, v.content.timeLimit.workingDays);
-        const fees = dossierFees(v, checked.values, locked.channel);
+        // The receipt's source is addressed by its hash: the row names it in the same update,
+        // the bytes are written once the transaction has committed.
+        source = receiptSource(
+          receiptData(
+            { ...locked, code, submitted_at: now, due_at: dueAt, form_values: checked.values },
+            lookupSecret,
+            v,
+            papers,
+          ),
+        );
         const updated = await changeStatus(deps, trx, ctx, locked, 'submitted', {
           notice: 'none',
           set: {
@@ -320,6 +380,7 @@ export function createFiling(deps: DossiersDeps) {
             submitted_at: now,
             due_at: dueAt,
             lookup_secret_hash: secretHash(lookupSecret),
+            receipt_sha256: createHash('sha256').update(source).digest('hex'),
           },
         });
         await deps.notify.notify(
@@ -340,10 +401,14 @@ export function createFiling(deps: DossiersDeps) {
         return updated;
       });
       logger.info({ action: 'dossiers.submitted', dossierId: id, code: row.code }, 'dossier submitted');
-      await filing.storeReceipt(row, lookupSecret, v).catch((error: unknown) =>
-        // The receipt can be rendered again later: the dossier is filed either way.
-        logger.error({ action: 'dossiers.receipt_failed', dossierId: id, err: error }, 'receipt not stored'),
-      );
+      if (source)
+        await deps.blobs.put(source).catch((error: unknown) =>
+          // The dossier is filed either way; only its receipt is missing.
+          logger.error(
+            { action: 'dossiers.receipt_failed', dossierId: id, err: error },
+            'receipt not stored',
+          ),
+        );
       return { dossier: toView(row), lookupSecret };
     },
 
@@ -353,27 +418,7 @@ export function createFiling(deps: DossiersDeps) {
      */
     async storeReceipt(row: DossierRow, lookupSecret: string | null, v: ProcedureVersion): Promise<string> {
       const papers = await dossiersRepo.papers(db, row.id);
-      const source = receiptSource({
-        code: row.code ?? '',
-        lookupSecret,
-        channel: row.channel,
-        receivedAt: row.received_at,
-        applicantName: row.applicant_name,
-        procedureName: row.procedure_name,
-        agencyName: row.agency_name,
-        submittedAt: row.submitted_at ?? deps.now(),
-        dueAt: row.due_at ?? deps.now(),
-        papers: [
-          { name: row.channel === 'online' ? 'Tờ khai trực tuyến' : 'Tờ khai', files: 1 },
-          ...v.content.papers
-            .map((p) => ({ name: p.name, files: papers.filter((x) => x.paper_key === p.key).length }))
-            .filter((p) => p.files > 0),
-        ],
-        fees: dossierFees(v, row.form_values, row.channel)
-          .lines.filter((f) => f.amount > 0)
-          .map((f) => ({ name: f.name, amount: f.amount, quantity: f.quantity, unitAmount: f.unitAmount })),
-      });
-      const blob = await deps.blobs.put(source);
+      const blob = await deps.blobs.put(receiptSource(receiptData(row, lookupSecret, v, papers)));
       await dossiersRepo.attach(db, row.id, { receipt_sha256: blob.sha256 });
       return blob.sha256;
     },
