@@ -328,6 +328,9 @@ export async function registerOneStopPages(app: App, service: DossierService): P
         .map((f) => linkButton(bm.t('form', l, { n: f }), `/dossiers/${id}/forms/${f}.pdf`)),
       linkButton(bm.t('controlSheet', l), `/dossiers/${id}/forms/06.pdf`),
       ...(d.hasResult ? [linkButton(dm.t('result', l), `/dossiers/${id}/result.pdf`, 'primary')] : []),
+      ...(can('admin')
+        ? [linkButton(bm.t('navWorkflows', l), `/admin/workflows/${encodeURIComponent(d.procedureCode)}`)]
+        : []),
     ];
     return renderPage(request, reply, {
       title,
