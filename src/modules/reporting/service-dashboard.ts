@@ -87,7 +87,7 @@ export function createDashboardService(deps: ReportingDeps, regimes: RegimeServi
    * Drill-downs (a unit and the units directly below it, for some indicators) as of a revision of
    * their period: a read whose period has not changed since is served from here. Any change of
    * the period's figures moves the revision in its own transaction (touchPeriod); this process
-   * sees its own changes at once and another process's within a second (figuresRevision).
+   * sees its own changes at once and another process's within about two seconds (figuresRevision).
    * Bounded by the number of values held.
    */
   interface Drill {

@@ -61,8 +61,8 @@ export function createRegimeService(deps: ReportingDeps) {
   const { db } = deps;
 
   // The revision of each period's figures this process saw last (repo-aggregates touchPeriod),
-  // read again at most every FIGURES_TTL_MS: a change made here forgets it at once (so this
-  // process's readers see it immediately), one made by another process shows within the TTL.
+  // read again every FIGURES_TTL_MS: a change made here forgets it at once (so this process's
+  // readers see it immediately), one made by another process shows within about twice the TTL.
   const revisions = new Map<string, { revision: string | undefined; at: number }>();
   const readingRevision = new Map<string, Promise<string | undefined>>();
   let localChanges = 0;
@@ -71,8 +71,16 @@ export function createRegimeService(deps: ReportingDeps) {
     const now = performance.now();
     if (hit && now - hit.at < FIGURES_TTL_MS) return hit.revision;
     // One read per period at a time, shared by the readers that arrive meanwhile.
-    const shared = readingRevision.get(periodId);
-    if (shared) return shared;
+    const reading = readingRevision.get(periodId) ?? readRevision(periodId, now);
+    // Just past its time, the revision held still answers while the new one is read, so no
+    // reader waits on the periodic check; a period not read lately, or changed here, waits.
+    if (hit && now - hit.at < 2 * FIGURES_TTL_MS) {
+      reading.catch(() => undefined);
+      return hit.revision;
+    }
+    return reading;
+  }
+  function readRevision(periodId: string, now: number): Promise<string | undefined> {
     const changesBefore = localChanges;
     const reading: Promise<string | undefined> = periodRevision(db, periodId)
       .then((revision) => {
