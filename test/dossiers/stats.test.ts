@@ -204,8 +204,26 @@ describe('one-stop statistics from dossiers driven through the module', () => {
       stats.service.statistics(officerCtx(agency.id), { from: '2020-01-01', to: '2026-01-01' }),
       { code: 'DOSSIER_STATS_PERIOD_INVALID' },
     );
+    // The platform by procedure (ended months summed once, platform-wide) equals the agency's.
+    const admin = officerCtx(other.id, ['platform_admin']);
+    const range = { from: '2026-10-01', to: today };
+    const platform = await stats.service.statistics(admin, { ...range, groupBy: 'procedure' });
+    const agencyOnly = await stats.service.statistics(officerCtx(agency.id), {
+      ...range,
+      groupBy: 'procedure',
+    });
+    assert.deepEqual(platform.rows, agencyOnly.rows);
+    const sealed = await h.db.database.pool.query<{ month: string }>(
+      `SELECT month::text FROM dossiers_stats_sealed ORDER BY month`,
+    );
+    assert.ok(sealed.rows.length > 0, 'ended months are sealed');
+    assert.deepEqual(
+      (await stats.service.statistics(admin, { ...range, groupBy: 'procedure' })).rows,
+      agencyOnly.rows,
+      'and read the same the second time',
+    );
     // A platform administrator reads every agency.
-    const all = await stats.service.statistics(officerCtx(other.id, ['platform_admin']), {
+    const all = await stats.service.statistics(admin, {
       from: '2026-10-01',
       to: today,
       groupBy: 'agency',

@@ -107,7 +107,7 @@ function calendarTable(calendar: WorkCalendar): { days: string[]; cumulative: nu
 
 /** A part of a period's query: a table, an inclusive date range of it, and whether it is in the period. */
 interface Segment {
-  table: 'daily' | 'monthly';
+  table: 'daily' | 'monthly' | 'global';
   from: string;
   to: string;
   inPeriod: boolean;
@@ -180,6 +180,47 @@ export const statsRepo = {
       ['agency_id', 'procedure_code', 'month', 'channel'],
       [key.agencyId, ALL_PROCEDURES, month, key.channel],
     ).execute(trx);
+    // A change in an ended month already summed platform-wide (a reopened dossier's closing
+    // taken back) updates that sum too.
+    await sql`
+      INSERT INTO dossiers_stats_global (procedure_code, month, channel, ${sql.join(counterNames.map((n) => sql.id(n)))})
+      SELECT ${key.procedureCode}, ${month}::date, ${key.channel}, ${sql.join(values)}
+       WHERE EXISTS (SELECT 1 FROM dossiers_stats_sealed WHERE month = ${month}::date)
+      ON CONFLICT (procedure_code, month, channel) DO UPDATE SET
+        ${sql.join(changed.map((n) => sql`${sql.id(n)} = dossiers_stats_global.${sql.id(n)} + excluded.${sql.id(n)}`))}`.execute(
+      trx,
+    );
+  },
+
+  /**
+   * Sums every ended month (before `currentMonth`) not yet summed into the platform-wide rows.
+   * The agencies' monthly rows are locked against writers meanwhile, so a change is either in
+   * the sum or, once the month is sealed, added to it by its observer.
+   */
+  async seal(db: Db, currentMonth: string): Promise<void> {
+    const last = isoOf(ms(currentMonth) - DAY).slice(0, 7) + '-01';
+    const done = await sql`SELECT 1 FROM dossiers_stats_sealed WHERE month = ${last}::date`.execute(db);
+    if (done.rows.length > 0) return;
+    await db.transaction().execute(async (trx) => {
+      await sql`LOCK TABLE dossiers_stats_monthly IN SHARE MODE`.execute(trx);
+      const again = await sql`SELECT 1 FROM dossiers_stats_sealed WHERE month = ${last}::date`.execute(trx);
+      if (again.rows.length > 0) return;
+      const names = sql.join(counterNames.map((n) => sql.id(n)));
+      const sums = sql.join(counterNames.map((n) => sql`sum(m.${sql.id(n)})`));
+      await sql`
+        INSERT INTO dossiers_stats_global (procedure_code, month, channel, ${names})
+        SELECT m.procedure_code, m.month, m.channel, ${sums}
+          FROM dossiers_stats_monthly m
+         WHERE m.procedure_code <> ${ALL_PROCEDURES} AND m.month < ${currentMonth}::date
+           AND NOT EXISTS (SELECT 1 FROM dossiers_stats_sealed s WHERE s.month = m.month)
+         GROUP BY 1, 2, 3`.execute(trx);
+      await sql`
+        INSERT INTO dossiers_stats_sealed (month)
+        SELECT DISTINCT month FROM dossiers_stats_monthly
+         WHERE procedure_code = ${ALL_PROCEDURES} AND month < ${currentMonth}::date
+        UNION SELECT ${last}::date
+        ON CONFLICT DO NOTHING`.execute(trx);
+    });
   },
 
   /** Keeps the latest names of an agency and a procedure for the statistics' rows. */
@@ -242,12 +283,13 @@ export const statsRepo = {
   async rebuild(db: Db, calendar: WorkCalendar): Promise<{ rows: number }> {
     const cal = calendarTable(calendar);
     return db.transaction().execute(async (trx) => {
-      await sql`LOCK TABLE dossiers_stats_daily, dossiers_stats_monthly, dossiers_stats_labels IN EXCLUSIVE MODE`.execute(
-        trx,
-      );
+      await sql`LOCK TABLE dossiers_stats_daily, dossiers_stats_monthly, dossiers_stats_global, dossiers_stats_sealed,
+        dossiers_stats_labels IN EXCLUSIVE MODE`.execute(trx);
       await sql`DELETE FROM dossiers_stats_daily`.execute(trx);
       await sql`DELETE FROM dossiers_stats_labels`.execute(trx);
       await sql`DELETE FROM dossiers_stats_monthly`.execute(trx);
+      await sql`DELETE FROM dossiers_stats_global`.execute(trx);
+      await sql`DELETE FROM dossiers_stats_sealed`.execute(trx);
       const received = localDateOf(sql`COALESCE(d.submitted_at, d.created_at)`);
       await sql`
         INSERT INTO dossiers_stats_daily (agency_id, procedure_code, day, channel, received, digitised)
@@ -345,12 +387,29 @@ export const statsRepo = {
    * months are read from the monthly rows (every procedure together, '*', unless procedures are
    * asked for), the days of a cut month from the daily rows.
    */
-  async sums(db: DbOrTx, f: CounterFilter, groupBy: GroupBy): Promise<CounterSums[]> {
-    const plan = segments(f.from, f.to);
+  async sums(
+    db: DbOrTx,
+    f: CounterFilter,
+    groupBy: GroupBy,
+    o: { sealedBefore?: string } = {},
+  ): Promise<CounterSums[]> {
+    let plan = segments(f.from, f.to);
+    // The platform by procedure: ended months from the platform-wide rows (see `seal`).
+    const sealed = o.sealedBefore;
+    if (sealed)
+      plan = plan.flatMap((seg): Segment[] => {
+        if (seg.table !== 'monthly' || seg.from >= sealed) return [seg];
+        const end = isoOf(ms(sealed) - DAY);
+        if (seg.to <= end) return [{ ...seg, table: 'global' }];
+        return [
+          { ...seg, table: 'global', to: end },
+          { ...seg, from: sealed },
+        ];
+      });
     const byProcedure = groupBy === 'procedure' || f.procedureCode !== undefined;
-    const scope = (table: 'daily' | 'monthly') => {
+    const scope = (table: Segment['table']) => {
       const w = [];
-      if (f.agencyIds) w.push(sql`agency_id = ANY(${[...f.agencyIds]}::uuid[])`);
+      if (f.agencyIds && table !== 'global') w.push(sql`agency_id = ANY(${[...f.agencyIds]}::uuid[])`);
       if (f.procedureCode) w.push(sql`procedure_code = ${f.procedureCode}`);
       else if (table === 'monthly')
         w.push(
@@ -361,10 +420,16 @@ export const statsRepo = {
     };
     const columns = sql.join(counterNames.map((n) => sql.id(n)));
     const parts = plan.map((seg) => {
-      const table = seg.table === 'daily' ? sql`dossiers_stats_daily` : sql`dossiers_stats_monthly`;
+      const table =
+        seg.table === 'daily'
+          ? sql`dossiers_stats_daily`
+          : seg.table === 'global'
+            ? sql`dossiers_stats_global`
+            : sql`dossiers_stats_monthly`;
       const at = seg.table === 'daily' ? sql`day` : sql`month`;
+      const agency = seg.table === 'global' ? sql`NULL::uuid` : sql`agency_id`;
       const where = [...scope(seg.table), sql`${at} >= ${seg.from}::date`, sql`${at} <= ${seg.to}::date`];
-      return sql`SELECT agency_id, procedure_code, channel, ${at} AS at, ${columns}, ${sql.lit(seg.inPeriod)} AS inp
+      return sql`SELECT ${agency} AS agency_id, procedure_code, channel, ${at} AS at, ${columns}, ${sql.lit(seg.inPeriod)} AS inp
         FROM ${table} WHERE ${sql.join(where, sql` AND `)}`;
     });
     const key =

@@ -336,7 +336,19 @@ export function createStatsService(deps: {
         from: period.from,
         to: period.to,
       };
-      const sums = await statsRepo.sums(db, filter, groupBy);
+      // The whole platform by procedure reads ended months from the platform-wide sums.
+      const platformByProcedure =
+        agencyIds === null &&
+        groupBy !== 'agency' &&
+        (groupBy === 'procedure' || q.procedureCode !== undefined);
+      const thisMonth = `${today().slice(0, 7)}-01`;
+      if (platformByProcedure) await statsRepo.seal(db, thisMonth);
+      const sums = await statsRepo.sums(
+        db,
+        filter,
+        groupBy,
+        platformByProcedure ? { sealedBefore: thisMonth } : {},
+      );
       const labelKind = groupBy === 'procedure' ? 'procedure' : groupBy === 'agency' ? 'agency' : null;
       const labels = labelKind
         ? await statsRepo.labels(
