@@ -45,13 +45,7 @@ export {
   type ValidationResult,
 } from './form/validate.ts';
 export { renderFormFields, valuesFromFormPost, formErrorMessage } from './views/form-render.ts';
-export {
-  computeFees,
-  feeHasRule,
-  type FeeComputation,
-  type FeeLine,
-  type FilingChannel,
-} from './fees.ts';
+export { computeFees, feeHasRule, type FeeComputation, type FeeLine, type FilingChannel } from './fees.ts';
 export { renderFeeLines } from './views/fees.ts';
 
 export interface ServicesModule {
