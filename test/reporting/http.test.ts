@@ -167,6 +167,32 @@ describe('reporting over HTTP: form, API, decisions, dashboard, admin', () => {
     const unit = agg.body['unit'] as { submitted: number; values: { code: string; value: number }[] };
     assert.equal(unit.submitted, 2);
     assert.equal(unit.values.find((v) => v.code === 'received')?.value, 1230);
+    // Drill-down by indicator: only the codes asked for, for the unit and the units below it.
+    const drill = await as(
+      'provinceLeader',
+      'GET',
+      `/api/v1/reporting/aggregates?regime=${code}&period=2025-Q4&indicator=received,late`,
+    );
+    assert.equal(drill.status, 200);
+    const drilled = drill.body as { unit: typeof unit; children: (typeof unit)[] };
+    assert.deepEqual(
+      drilled.unit.values.map((v) => v.code),
+      ['received', 'late'],
+    );
+    assert.equal(drilled.children.length, 2);
+    assert.ok(drilled.children.every((c) => c.values.length === 2));
+    const badCode = await as(
+      'provinceLeader',
+      'GET',
+      `/api/v1/reporting/aggregates?regime=${code}&period=2025-Q4&indicator=Received;drop`,
+    );
+    assert.equal(badCode.status, 400);
+    const stranger = await as(
+      'officer1',
+      'GET',
+      `/api/v1/reporting/aggregates?regime=${code}&period=2025-Q4&unit=${province}&indicator=received`,
+    );
+    assert.equal(stranger.status, 404);
     const invalid = await as('client2', 'POST', '/api/v1/reporting/submissions', body);
     assert.equal(invalid.status, 409); // under review: cannot change
     const page = new ActorClient(baseUrl, 'officer2');
