@@ -73,11 +73,13 @@ export function registerServicesRoutes(app: App, service: ServicesService): void
       const p = await service.getPublished(request.params.code);
       if (!p) throw ProcedureNotFound();
       // A published version never changes: its JSON (checked against the schema once) is kept
-      // as bytes by version id instead of being validated and serialised on every request.
-      let bytes = publishedJson.get(p.version.id)?.bytes;
+      // as bytes by version id instead of being validated and serialised on every request
+      // (the procedure's summary — draft opened, updated — changes without a new version).
+      const key = `${p.version.id}:${p.procedure.updatedAt}:${p.procedure.latestNumber}:${p.procedure.hasDraft}`;
+      let bytes = publishedJson.get(key)?.bytes;
       if (!bytes) {
         bytes = Buffer.from(JSON.stringify(publishedSchema.parse(p)), 'utf8');
-        publishedJson.set(p.version.id, { bytes });
+        publishedJson.set(key, { bytes });
       }
       return reply
         .type('application/json; charset=utf-8')
