@@ -6,7 +6,8 @@ import type { AgencySummary } from '../../src/modules/directory/index.ts';
 import type { StatusChange, StepHandOff } from '../../src/modules/dossiers/index.ts';
 import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
-import type { RequestContext } from '../../src/platform/context.ts';
+import { systemContext, type RequestContext } from '../../src/platform/context.ts';
+import { workflowStepsSchema } from '../../src/modules/dossiers/workflow/definition.ts';
 import { citizenCtx, minimalPdf, startDossiersHarness, type DossiersHarness } from './harness.ts';
 
 const clock = { now: null as Date | null };
@@ -462,6 +463,31 @@ describe('dossiers back office: desk, workflow, results, deadlines, work lists',
     const all = await s.searchDossiers(desk, { limit: 100, status: 'delivered' });
     assert.equal(seen.size, all.items.length);
     await assert.rejects(s.searchDossiers(desk, { cursor: 'bogus' }), rejectsWith('DOSSIER_BAD_CURSOR', 400));
+  });
+
+  it('seeds valid workflows for the seeded procedures that the default does not fit', async () => {
+    await h.services.seed(systemContext('test'));
+    const sameDay = await h.dossiers.service.workflowOf(desk, '1.001193');
+    assert.equal(sameDay.isDefault, false);
+    assert.deepEqual(
+      sameDay.steps.map((x) => x.key),
+      ['tham_dinh', 'ky', 'tra_ket_qua'],
+    );
+    for (const code of [
+      '1.001193',
+      '1.000894',
+      '1.000656',
+      '1.004194',
+      '2.001620',
+      '1.004227',
+      '2.000488',
+      '1.009974',
+    ])
+      assert.ok(
+        workflowStepsSchema.safeParse((await h.dossiers.service.workflowOf(desk, code)).steps).success,
+        code,
+      );
+    assert.equal((await h.dossiers.service.workflowOf(desk, '2.000575')).isDefault, true);
   });
 
   it('answers 404 to an officer of another agency on every back-office action', async () => {
