@@ -12,8 +12,6 @@
  *   BENCH_DOSSIERS=100000 node bench/dossiers-backoffice.bench.ts   (BENCH_SECONDS, BENCH_STRICT=1)
  */
 import { sql } from 'kysely';
-import { createDossierStatsModule } from '../src/modules/dossiers/stats/index.ts';
-import { createWorkCalendar } from '../src/platform/calendar/index.ts';
 import { systemContext, type Role } from '../src/platform/context.ts';
 import type { Platform } from '../src/main.ts';
 import { PageClient } from '../test/support/client.ts';
@@ -54,16 +52,6 @@ runBench(async () => {
   let generated: Awaited<ReturnType<typeof generateDossiers>> | undefined;
   const t = await startBenchPlatform({
     prepare: async (p, database) => {
-      // The statistics' routes and observer, unless the composition root wires them already.
-      if (!('dossierStats' in p)) {
-        const stats = createDossierStatsModule({
-          db: database.db,
-          calendar: createWorkCalendar(),
-          directory: p.directory.service,
-        });
-        p.dossiers.observe(stats.observer);
-        await stats.http.register(p.app);
-      }
       agencies = (await ensureBenchAgencies(p.directory.service, 120)).agencies;
       generated = await generateDossiers(database.db, {
         count: COUNT,

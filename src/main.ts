@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './platform/config.ts';
-import type { RequestContext } from './platform/context.ts';
+import { systemContext, type RequestContext } from './platform/context.ts';
 import { databaseReady } from './platform/db/connect.ts';
 import type { Database } from './platform/db/database.ts';
 import { readMigrations } from './platform/db/migrate.ts';
@@ -36,6 +36,8 @@ import {
   type PaymentsModule,
 } from './modules/payments/index.ts';
 import { createDossiersModule, type DossiersModule } from './modules/dossiers/index.ts';
+import { createDossierStatsModule, type DossierStatsModule } from './modules/dossiers/stats/index.ts';
+import { createInteragencyModule, type InteragencyModule } from './modules/dossiers/interagency/index.ts';
 import {
   createDossiersSync,
   startFakeNationalPortal,
@@ -57,6 +59,10 @@ export interface Platform {
   dossiers: DossiersModule;
   /** Sync with the national portal; null when no portal is configured (outside development). */
   dossiersSync: DossiersSync | null;
+  /** One-stop statistics and the register book (form 07), kept by an observer of dossiers. */
+  dossierStats: DossierStatsModule;
+  /** Inter-agency procedures (liên thông): parts sent to other agencies, here or through the axis. */
+  interagency: InteragencyModule;
   exchange: ExchangeModule;
   records: RecordsModule;
   reporting: ReportingModule;
@@ -173,6 +179,43 @@ export async function buildPlatform(deps: {
     notify: notify.service,
     calendar,
     blobs,
+    // Officials' names and roles for form 06, the national portal's NguoiXuLy and reassignment.
+    officials: {
+      async get(accountId) {
+        try {
+          const a = await identity.service.getAccount(systemContext('dossiers'), accountId);
+          return a.kind === 'official'
+            ? {
+                id: a.id,
+                fullName: a.fullName,
+                agencyId: a.agencyId,
+                roles: a.roles,
+                active: a.status === 'active',
+              }
+            : null;
+        } catch {
+          return null;
+        }
+      },
+      async ofAgency(agencyId) {
+        const r = await identity.service.listAccounts(systemContext('dossiers'), {
+          agencyId,
+          page: 1,
+          pageSize: 100,
+        });
+        return r.accounts
+          .filter((a) => a.kind === 'official')
+          .map((a) => ({
+            id: a.id,
+            fullName: a.fullName,
+            agencyId: a.agencyId,
+            roles: a.roles,
+            active: a.status === 'active',
+          }));
+      },
+    },
+    // Results are signed with the agency's certificate (keys stay in pki).
+    pki: pki.service,
   });
   dossiersOnPaid = dossiers.onPaid;
   // The national-portal sync observes every dossier change (its outbox is written in the change's
@@ -190,6 +233,24 @@ export async function buildPlatform(deps: {
       })
     : null;
   if (dossiersSync) dossiers.observe(dossiersSync.observer);
+  // Statistics counters are kept inside every transaction that changes a dossier.
+  const dossierStats = createDossierStatsModule({ db, calendar, directory: directory.service });
+  dossiers.observe(dossierStats.observer);
+  // Inter-agency parts: observes dossiers and the axis (a part for an agency on another instance
+  // travels as an edXML packet).
+  const interagency = createInteragencyModule({
+    db,
+    logger: log('dossiers.interagency'),
+    directory: directory.service,
+    services: services.service,
+    dossiers,
+    dossierObservers: dossiers.observers,
+    exchange,
+    pki: pki.service,
+    notify: notify.service,
+    calendar,
+    blobs,
+  });
   const records = createRecordsModule({
     db,
     logger: log('records'),
@@ -213,6 +274,8 @@ export async function buildPlatform(deps: {
     services,
     dossiers,
     ...(dossiersSync ? [dossiersSync] : []),
+    dossierStats,
+    interagency,
     payments,
     pki,
     notify,
@@ -240,10 +303,12 @@ export async function buildPlatform(deps: {
     payments,
     dossiers,
     dossiersSync,
+    dossierStats,
+    interagency,
     exchange,
     records,
     reporting,
-    jobs: modules.flatMap((mod) => mod.jobs),
+    jobs: modules.flatMap((mod) => ('jobs' in mod ? mod.jobs : [])),
   };
 }
 
@@ -254,9 +319,11 @@ export async function seedReferenceData(
 ): Promise<Record<string, unknown>> {
   const directory = await platform.directory.seed(ctx);
   const services = await platform.services.seed(ctx);
+  const interagency = await platform.interagency.seed(ctx);
   await platform.reporting.seed(ctx);
   await platform.dossiersSync?.schedule();
-  return { directory, services };
+  await platform.dossiers.scheduleDeadlines();
+  return { directory, services, interagency };
 }
 
 /** Releases process-wide resources the modules hold (worker pools, the development gateway). */
