@@ -1,3 +1,4 @@
+import { dossierStatsCliCommands } from '../modules/dossiers/stats/index.ts';
 import { exchangeCliCommands } from '../modules/exchange/index.ts';
 import { reportingCliCommands } from '../modules/reporting/index.ts';
 
@@ -15,4 +16,5 @@ export interface ModuleCommand {
 export const cliCommands: Record<string, ModuleCommand> = {
   ...exchangeCliCommands,
   ...reportingCliCommands,
+  ...dossierStatsCliCommands,
 };
