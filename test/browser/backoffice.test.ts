@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { systemContext, type Role } from '../../src/platform/context.ts';
 import type { ProcedureContent } from '../../src/modules/services/index.ts';
@@ -12,7 +12,12 @@ import {
   chromiumPath,
   launchBrowser,
 } from '../support/browser.ts';
+import { createDirectoryModule } from '../../src/modules/directory/index.ts';
+import { createDossiersSync, type DossiersSync } from '../../src/modules/dossiers/sync/index.ts';
+import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { minimalPdf, startDossiersHarness, type DossiersHarness } from '../dossiers/harness.ts';
+import { startFakeNationalPortal, type FakeNationalPortal } from '../support/fakes/national-portal.ts';
 
 const skip = browserSkip;
 
@@ -32,13 +37,31 @@ describe('one-stop back office: from online filing to the signed result, in brow
   let dossierId = '';
   let code = '';
   const email = `cong.dan.${Date.now()}@example.vn`;
-  // The national-portal sync (src/modules/dossiers/sync/) asserts here that its fake portal
-  // received each status once, in order: start the fake in `before`, register the sync observer
-  // on `h.dossiers`, and check its log in the last test.
+  // The national portal (a fake DVCQG adapter on loopback) must receive each status once, in
+  // order, and each hand-off: the sync observes the dossiers and its queue is sent after every
+  // step of the journey, as the push job would.
+  let portal: FakeNationalPortal;
+  let sync: DossiersSync;
 
   before(async () => {
     assert.ok(browserAvailable(), `LT_REQUIRE_BROWSER=1 but there is no Chromium at ${chromiumPath}`);
     h = await startDossiersHarness();
+    portal = await startFakeNationalPortal();
+    sync = createDossiersSync({
+      db: h.db.database.db,
+      logger: createLogger('silent'),
+      settings: {
+        url: portal.url,
+        username: portal.username,
+        password: portal.password,
+        agency: portal.agency,
+      },
+      observers: () => h.dossiers.observers,
+      directory: createDirectoryModule({ db: h.db.database.db, logger: createLogger('silent') }).service,
+      services: h.services.service,
+      calendar: createWorkCalendar(),
+    });
+    h.dossiers.observe(sync.observer);
     agency = await h.makeAgency('commune');
     await h.certify(agency);
     procedure = await h.makeProcedure({ name: 'Đăng ký khai sinh thử nghiệm' });
@@ -48,6 +71,11 @@ describe('one-stop back office: from online filing to the signed result, in brow
   after(async () => {
     await browser?.close();
     await h?.close();
+    await portal?.close();
+  });
+
+  afterEach(async () => {
+    await sync?.pushDue();
   });
 
   async function newPage(): Promise<Page> {
@@ -246,5 +274,21 @@ describe('one-stop back office: from online filing to the signed result, in brow
     const verified = await h.dossiers.service.verifyResult(h.officerCtxFor(agency.id), dossierId);
     assert.equal(verified.signature.result, 'valid');
     assert.equal(verified.pdfMatches, true);
+  });
+
+  it('the national portal received each status once and in order, and every hand-off', async () => {
+    await sync.pushDue();
+    const timeline = (await h.dossiers.service.timeline(h.officerCtxFor(agency.id), dossierId))
+      .filter((e) => e.kind === 'status' && e.nationalStatus !== null)
+      .map((e) => String(e.nationalStatus));
+    assert.deepEqual(timeline.slice(0, 1), ['1'], 'filed online first');
+    assert.deepEqual(timeline.slice(-2), ['9', '10'], 'processed, then returned');
+    assert.ok(timeline.includes('5'), 'the supplement request is on the timeline');
+    assert.deepEqual(portal.statusesOf(code), timeline, 'each status once, in the order of the timeline');
+    assert.deepEqual(portal.duplicates, []);
+    const handOffs = portal.received.filter(
+      (r) => r.service === 'CapNhatTienDoHoSoMC' && r.item['MaHoSo'] === code,
+    );
+    assert.ok(handOffs.length >= 3, `three officials' steps reached the portal (got ${handOffs.length})`);
   });
 });
