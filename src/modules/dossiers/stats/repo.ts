@@ -225,9 +225,20 @@ export const statsRepo = {
 
   /** Keeps the latest names of an agency and a procedure for the statistics' rows. */
   async label(trx: Tx, rows: { kind: 'agency' | 'procedure'; key: string; name: string }[]): Promise<void> {
+    // Written only when missing or renamed: an upsert would lock the procedure's row, shared by
+    // every agency, until the end of each filing transaction.
+    const known = await t(trx)
+      .selectFrom('dossiers_stats_labels')
+      .select(['kind', 'key', 'name'])
+      .where((eb) => eb.or(rows.map((r) => eb.and([eb('kind', '=', r.kind), eb('key', '=', r.key)]))))
+      .execute();
+    const fresh = rows
+      .map((r) => ({ ...r, name: r.name.slice(0, 500) }))
+      .filter((r) => !known.some((k) => k.kind === r.kind && k.key === r.key && k.name === r.name));
+    if (fresh.length === 0) return;
     await t(trx)
       .insertInto('dossiers_stats_labels')
-      .values(rows.map((r) => ({ ...r, name: r.name.slice(0, 500) })))
+      .values(fresh)
       .onConflict((oc) =>
         oc
           .columns(['kind', 'key'])
