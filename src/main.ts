@@ -251,6 +251,8 @@ export async function buildPlatform(deps: {
     calendar,
     blobs,
   });
+  // The dossier pages show each part's agency and progress ("Các phần liên thông").
+  dossiers.addPageSection((ctx, id, base) => interagency.section(ctx, id, base));
   const records = createRecordsModule({
     db,
     logger: log('records'),

@@ -304,10 +304,16 @@ describe('inter-agency parts in pages and the API', () => {
     assert.match(page.body, /Hạn giải quyết cả hồ sơ/);
     const en = await get(mine, `/dossiers/${id}/lien-thong?lang=en`);
     assert.match(en.body, /Inter-agency parts/);
+    // The dossier's own page embeds the section (the composition root adds it to the pages).
+    const dossierPage = await get(mine, `/dossiers/${id}`);
+    assert.equal(dossierPage.status, 200);
+    assert.match(dossierPage.body, /Các phần liên thông/);
+    assert.match(dossierPage.body, /Ủy ban nhân dân xã Trang/);
 
     const desk = await officialBrowser(commune.id, ['one_stop_officer']);
     const deskPage = await get(desk, `/one-stop/dossiers/${id}/lien-thong`);
     assert.equal(deskPage.status, 200);
+    assert.match((await get(desk, `/one-stop/dossiers/${id}`)).body, /Các phần liên thông/);
     const api = await get(desk, `/api/v1/dossiers/${id}/interagency`, 'application/json');
     assert.equal(api.status, 200);
     const body = JSON.parse(api.body) as { scope: string; parts: { order: number; state: string }[] };

@@ -31,11 +31,13 @@ import { registerDossierRoutes } from './routes.ts';
 import { registerBackofficeRoutes } from './routes-backoffice.ts';
 import { createDossierService, type DossierService } from './service.ts';
 import { registerDossierPages } from './views/pages.ts';
+import type { DossierPageSection } from './views/sections.ts';
 import { dm } from './views/messages.ts';
 import { bm } from './views/messages-backoffice.ts';
 
 export type { DossierService } from './service.ts';
 export type { DossierView } from './shared.ts';
+export type { DossierPageSection } from './views/sections.ts';
 export type { DossierObserver, StatusChange, StepHandOff } from './observers.ts';
 export type { DossiersOptions } from './deps.ts';
 export type { MalwareScanner } from './files.ts';
@@ -54,6 +56,8 @@ export interface DossiersModule {
   /** One pass of the deadline job now (tests, CLI). */
   checkDeadlines(): Promise<{ warned: number; overdue: number }>;
   /** Registers an observer called inside every transaction that changes a dossier. */
+  /** Adds a section to the dossier pages (citizen's and desk's), rendered for each request's actor. */
+  addPageSection: (section: DossierPageSection) => void;
   observe: (observer: DossierObserver) => void;
   /** The registered observers, for a change made outside the service (a dossier imported by sync). */
   observers: readonly DossierObserver[];
@@ -83,6 +87,7 @@ export function createDossiersModule(deps: {
   const codePattern = o.codePattern ?? DEFAULT_CODE_PATTERN;
   if (!isValidCodePattern(codePattern)) throw new Error(`dossiers: invalid code pattern ${codePattern}`);
   const observers: DossierObserver[] = [];
+  const pageSections: DossierPageSection[] = [];
   const service = createDossierService({
     db: deps.db,
     logger: deps.logger,
@@ -114,7 +119,7 @@ export function createDossiersModule(deps: {
       register: async (app) => {
         registerDossierRoutes(app, service);
         registerBackofficeRoutes(app, service);
-        await registerDossierPages(app, service);
+        await registerDossierPages(app, service, pageSections);
       },
     },
     nav: [
@@ -137,6 +142,9 @@ export function createDossiersModule(deps: {
     scheduleDeadlines: () => deadlines.schedule(),
     checkDeadlines: () => deadlines.run(),
     onPaid: (trx, payment) => service.onPaid(trx, payment),
+    addPageSection: (section) => {
+      pageSections.push(section);
+    },
     observe: (observer) => {
       observers.push(observer);
     },

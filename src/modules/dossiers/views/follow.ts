@@ -24,6 +24,7 @@ import type { DossierView } from '../shared.ts';
 import type { TimelineEntry } from '../service-follow.ts';
 import { withdrawable } from '../statuses.ts';
 import { fileInput, refusal } from './filing.ts';
+import { renderSections, type DossierPageSection } from './sections.ts';
 import { dm } from './messages.ts';
 import { bm } from './messages-backoffice.ts';
 import { stepsTable } from './one-stop.ts';
@@ -65,7 +66,11 @@ export function feeText(d: DossierView, l: Locale): string {
 }
 
 /** Registers the pages a citizen follows a dossier with (async: the supplement upload is multipart). */
-export async function registerFollowPages(app: App, service: DossierService): Promise<void> {
+export async function registerFollowPages(
+  app: App,
+  service: DossierService,
+  sections: readonly DossierPageSection[] = [],
+): Promise<void> {
   app.get('/dossiers', { schema: { hide: true } }, async (request, reply) => {
     const l = request.locale;
     const items = await service.listMine(request.ctx);
@@ -107,11 +112,12 @@ export async function registerFollowPages(app: App, service: DossierService): Pr
     const ctx = request.ctx;
     const d = await service.get(ctx, id);
     if (d.status === 'draft') return reply.redirect(`/dossiers/${id}/edit`, 303);
-    const [timeline, payments, steps, forms] = await Promise.all([
+    const [timeline, payments, steps, forms, extra] = await Promise.all([
       service.timeline(ctx, id),
       service.paymentsOf(ctx, id),
       service.steps(ctx, id),
       service.documentForms(ctx, id),
+      renderSections(sections, ctx, id, `/dossiers/${id}`),
     ]);
     const errors = o.errors ?? [];
     const csrf = reply.generateCsrf();
@@ -216,7 +222,7 @@ export async function registerFollowPages(app: App, service: DossierService): Pr
               })
             : ''
         }
-        ${actions}
+        ${actions} ${extra}
         <h2>${dm.t('timeline', l)}</h2>
         ${table({
           caption: dm.t('timeline', l),

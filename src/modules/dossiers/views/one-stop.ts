@@ -30,6 +30,7 @@ import type { DossierView } from '../shared.ts';
 import { fileInput } from './filing.ts';
 import { feeText, statusTag } from './follow.ts';
 import { bm } from './messages-backoffice.ts';
+import { renderSections, type DossierPageSection } from './sections.ts';
 import { dm } from './messages.ts';
 import { registerUpload } from './multipart.ts';
 
@@ -114,7 +115,11 @@ const actions = [
   'deliver',
 ] as const;
 
-export async function registerOneStopPages(app: App, service: DossierService): Promise<void> {
+export async function registerOneStopPages(
+  app: App,
+  service: DossierService,
+  sections: readonly DossierPageSection[] = [],
+): Promise<void> {
   app.get(
     '/one-stop/dossiers',
     { schema: { hide: true, querystring: z.object({ cursor: z.string().max(200).optional() }) } },
@@ -162,11 +167,12 @@ export async function registerOneStopPages(app: App, service: DossierService): P
     const l = request.locale;
     const ctx = request.ctx;
     const d = await service.officerDossier(ctx, id);
-    const [timeline, papers, steps, forms] = await Promise.all([
+    const [timeline, papers, steps, forms, extra] = await Promise.all([
       service.timeline(ctx, id),
       service.papers(ctx, id),
       service.steps(ctx, id),
       service.documentForms(ctx, id),
+      renderSections(sections, ctx, id, `/one-stop/dossiers/${id}`),
     ]);
     const csrf = reply.generateCsrf();
     const actor = ctx.actor;
@@ -369,6 +375,7 @@ export async function registerOneStopPages(app: App, service: DossierService): P
           ]),
           empty: '—',
         })}
+        ${extra}
         <h2>${dm.t('timeline', l)}</h2>
         ${table({
           caption: dm.t('timeline', l),
