@@ -171,6 +171,14 @@ describe('inter-agency dossier across two agencies of one instance', () => {
     assert.equal(done.finishedAt, view.parts[1]?.finishedAt);
     assert.ok(view.dueAt && view.dueAt >= (view.parts[1]?.dueAt ?? ''));
     assert.ok(done.hasResult);
+    // The step the main dossier's workflow opened at acceptance ended with it: no task is left.
+    const steps = await i.platform.dossiers.service.steps(official(commune.id), id);
+    assert.ok(steps.length > 0, 'acceptance opened a step');
+    assert.deepEqual(
+      steps.filter((s) => s.finishedAt === null),
+      [],
+      'no step of the completed dossier is still open',
+    );
     // Each part's result is on the one dossier.
     const result = await i.interagency.service.partResult(applicant, id, 2);
     const chunks: Buffer[] = [];

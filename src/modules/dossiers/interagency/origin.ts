@@ -12,6 +12,9 @@ import type { PacketArrived, StatusRecorded } from '../../exchange/index.ts';
 import type { StatusChange } from '../observers.ts';
 import { dossiersRepo, type DossierRow } from '../repo.ts';
 import { changeStatus } from '../shared.ts';
+import { noOfficials } from '../deps.ts';
+import { createEngine } from '../workflow/engine.ts';
+import { stepsRepo } from '../workflow/repo.ts';
 import { inProgress } from '../statuses.ts';
 import type { DossierStatus } from '../tables.ts';
 import { fileLinkedDossier, interagencyContext } from './child.ts';
@@ -457,6 +460,14 @@ export function createOrigin(deps: InteragencyDeps) {
     );
   }
 
+  const engine = createEngine({
+    calendar: deps.calendar,
+    officials: noOfficials,
+    observers: deps.dossierObservers,
+    now: deps.now,
+    directory: deps.directory,
+  });
+
   /** The job that completes the main dossier once every part is done: 9 then 10, with a summary PDF. */
   async function complete(dossierId: string): Promise<void> {
     const dossier = await dossiersRepo.byId(db, dossierId);
@@ -472,6 +483,18 @@ export function createOrigin(deps: InteragencyDeps) {
       const row = await dossiersRepo.byId(trx, dossierId, true);
       if (!row || !inProgress.includes(row.status)) return;
       const observed = { notify: deps.notify, observers: deps.dossierObservers };
+      // A step the main dossier's own workflow opened at acceptance ends with it (form 06, the
+      // national portal's progress), so it leaves the desk's work lists.
+      const open = await stepsRepo.open(trx, row.id);
+      if (open)
+        await engine.close(
+          trx,
+          interagencyContext,
+          row,
+          open,
+          'finished',
+          'Các phần liên thông đã giải quyết xong',
+        );
       const ready = await changeStatus(observed, trx, interagencyContext, row, 'result_ready', {
         notice: 'none',
         note: 'Các phần liên thông đã giải quyết xong',
