@@ -16,6 +16,6 @@ export default function verify(bytes: Uint8Array): boolean {
   if (!signature) return false;
   const pem = `-----BEGIN CERTIFICATE-----\n${certificate.replace(/\s+/g, '')}\n-----END CERTIFICATE-----\n`;
   const sig = new SignedXml({ publicCert: pem });
-  sig.loadSignature(signature as never);
+  sig.loadSignature(signature);
   return sig.checkSignature(xml);
 }

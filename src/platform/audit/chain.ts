@@ -264,7 +264,7 @@ export interface VerifyResult {
  */
 export async function verifyAuditChain(db: DbOrTx, batchSize = 5000): Promise<VerifyResult> {
   if (db.isTransaction) return walkChain(db, batchSize);
-  await sealAuditChain(db as Db);
+  await sealAuditChain(db);
   return db
     .transaction()
     .setIsolationLevel('repeatable read')
