@@ -194,15 +194,16 @@ export const statsRepo = {
 
   /**
    * Sums every ended month (before `currentMonth`) not yet summed into the platform-wide rows.
-   * The agencies' monthly rows are locked against writers meanwhile, so a change is either in
-   * the sum or, once the month is sealed, added to it by its observer.
+   * The agencies' monthly rows are locked against writers and other sealers meanwhile, so a
+   * change is either in the sum or, once the month is sealed, added to it by its observer.
    */
   async seal(db: Db, currentMonth: string): Promise<void> {
     const last = isoOf(ms(currentMonth) - DAY).slice(0, 7) + '-01';
     const done = await sql`SELECT 1 FROM dossiers_stats_sealed WHERE month = ${last}::date`.execute(db);
     if (done.rows.length > 0) return;
     await db.transaction().execute(async (trx) => {
-      await sql`LOCK TABLE dossiers_stats_monthly IN SHARE MODE`.execute(trx);
+      // SHARE ROW EXCLUSIVE: writers wait, and so does a second sealer (which then finds the mark).
+      await sql`LOCK TABLE dossiers_stats_monthly IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
       const again = await sql`SELECT 1 FROM dossiers_stats_sealed WHERE month = ${last}::date`.execute(trx);
       if (again.rows.length > 0) return;
       const names = sql.join(counterNames.map((n) => sql.id(n)));
