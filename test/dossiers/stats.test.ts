@@ -4,7 +4,9 @@
 // and another agency's officer gets 404.
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { dossiersRepo } from '../../src/modules/dossiers/repo.ts';
 import { createDirectoryModule } from '../../src/modules/directory/index.ts';
 import { createDossierStatsModule, type DossierStatsModule } from '../../src/modules/dossiers/stats/index.ts';
 import { createWorkCalendar, isoDateOfDay, localDay } from '../../src/platform/calendar/index.ts';
@@ -52,6 +54,7 @@ async function result(id: string, when: string) {
 }
 
 async function counters() {
+  await stats.service.fold();
   const { rows } = await h.db.database.pool.query<Record<string, unknown>>(
     `SELECT 'd' AS t, agency_id, procedure_code, day::text AS at, channel, received, digitised, finished, early,
             on_time, late, processing_days, fee_due, fee_paid_online, result_electronic, refused, withdrawn,
@@ -232,5 +235,42 @@ describe('one-stop statistics from dossiers driven through the module', () => {
       all.rows.map((r) => [r.key, r.received.total]),
       [[agency.id, 6]],
     );
+  });
+  it('lets two filings of one procedure at one agency commit without waiting for each other', async () => {
+    // Two dossiers of the same agency and procedure change in two open transactions at once: the
+    // counters they share must not make the second wait for the first to commit.
+    const x = await file('2026-11-09T08:00:00', 'Song Một');
+    const y = await file('2026-11-09T08:05:00', 'Song Hai');
+    clock.now = null;
+    const rowOf = async (id: string) => (await dossiersRepo.byId(h.db.database.db, id))!;
+    const change = async (id: string) => ({
+      dossier: await rowOf(id),
+      previous: 'draft' as const,
+      status: 'submitted' as const,
+      note: null,
+      at: new Date(),
+      actor: { kind: 'system' as const, name: 'test' },
+    });
+    const [cx, cy] = [await change(x.id), await change(y.id)];
+    let release!: () => void;
+    const mayCommit = new Promise<void>((resolve) => (release = resolve));
+    let wrote!: () => void;
+    const hasWritten = new Promise<void>((resolve) => (wrote = resolve));
+    const slow = h.db.database.db.transaction().execute(async (trx) => {
+      await stats.observer.statusChanged!(trx, cx);
+      wrote();
+      await mayCommit;
+      throw new Error('rolled back on purpose');
+    });
+    await hasWritten;
+    const fast = h.db.database.db.transaction().execute(async (trx) => {
+      await stats.observer.statusChanged!(trx, cy);
+      throw new Error('rolled back on purpose');
+    });
+    const first = await Promise.race([fast.catch(() => 'fast'), sleep(3000).then(() => 'blocked')]);
+    release();
+    await slow.catch(() => undefined);
+    await fast.catch(() => undefined);
+    assert.equal(first, 'fast', 'the second change did not wait for the first transaction');
   });
 });

@@ -53,6 +53,20 @@ export function createDossierStatsModule(deps: {
       register: (app) => {
         registerStatsRoutes(app, service, now);
         registerStatsPages(app, service);
+        // Queued changes reach the counters within a second, whoever reads them.
+        let running: Promise<unknown> = Promise.resolve();
+        const timer = setInterval(() => {
+          running = running
+            .then(() => service.fold())
+            .catch((err: unknown) =>
+              app.log.error({ err, action: 'dossier_stats.fold_failed' }, 'fold failed'),
+            );
+        }, 1000);
+        timer.unref();
+        app.addHook('onClose', async () => {
+          clearInterval(timer);
+          await running;
+        });
       },
     },
     nav: [

@@ -30,12 +30,10 @@ export function createStatsObserver(deps: { calendar: WorkCalendar }): DossierOb
       const d = change.dossier;
       if (change.status === 'draft') return;
       const deltas: Delta[] = [];
+      let names: { agency: string; procedure: string } | null = null;
       if (change.previous === null || change.previous === 'draft') {
         deltas.push(receiptDelta(d, await statsRepo.hasPaperFiles(trx, d.id)));
-        await statsRepo.label(trx, [
-          { kind: 'agency', key: d.agency_id, name: d.agency_name },
-          { kind: 'procedure', key: d.procedure_code, name: d.procedure_name },
-        ]);
+        names = { agency: d.agency_name, procedure: d.procedure_name };
       }
       const before = outcomeOf(change.previous);
       const after = outcomeOf(change.status);
@@ -46,12 +44,12 @@ export function createStatsObserver(deps: { calendar: WorkCalendar }): DossierOb
         if (after) deltas.push(closingDelta(deps.calendar, d, after, await closedAt(trx, change, after), 1));
       }
       const key = { agencyId: d.agency_id, procedureCode: d.procedure_code, channel: d.channel };
-      for (const delta of deltas) await statsRepo.apply(trx, key, delta);
+      await statsRepo.queue(trx, key, deltas, names);
     },
     async ratingGiven(trx, given) {
       const d = given.dossier;
       const key = { agencyId: d.agency_id, procedureCode: d.procedure_code, channel: d.channel };
-      await statsRepo.apply(trx, key, ratingDelta(given.rating, given.at));
+      await statsRepo.queue(trx, key, [ratingDelta(given.rating, given.at)]);
     },
   };
 }

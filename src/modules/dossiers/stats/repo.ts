@@ -224,6 +224,71 @@ export const statsRepo = {
     });
   },
 
+  /**
+   * Queues the statistics' changes of one dossier change inside its transaction: an insert, no
+   * counter row locked. `fold` adds them to the counters.
+   */
+  async queue(
+    trx: Tx,
+    key: { agencyId: string; procedureCode: string; channel: DossierChannel },
+    deltas: Delta[],
+    names: { agency: string; procedure: string } | null = null,
+  ): Promise<void> {
+    if (deltas.length === 0 && !names) return;
+    await t(trx)
+      .insertInto('dossiers_stats_pending')
+      .values({
+        agency_id: key.agencyId,
+        procedure_code: key.procedureCode,
+        channel: key.channel,
+        deltas: JSON.stringify(deltas),
+        agency_name: names?.agency.slice(0, 500) ?? null,
+        procedure_name: names?.procedure.slice(0, 500) ?? null,
+      })
+      .execute();
+  },
+
+  /**
+   * Adds every committed queued change to the counters (and the names to the labels), in the
+   * order they were queued, one folder at a time (a transaction advisory lock: a reader that
+   * folds waits for a running fold, then sees its result). Returns how many changes it folded.
+   */
+  async fold(db: Db, batch = 2000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await db.transaction().execute(async (trx) => {
+        await sql`SELECT pg_advisory_xact_lock(hashtext('dossiers_stats_fold'))`.execute(trx);
+        const rows = await sql<{
+          id: string;
+          agency_id: string;
+          procedure_code: string;
+          channel: DossierChannel;
+          deltas: Delta[];
+          agency_name: string | null;
+          procedure_name: string | null;
+        }>`DELETE FROM dossiers_stats_pending WHERE id IN (
+             SELECT id FROM dossiers_stats_pending ORDER BY id LIMIT ${batch})
+           RETURNING agency_id, procedure_code, channel, deltas, agency_name, procedure_name, id`.execute(
+          trx,
+        );
+        // In queue order (RETURNING promises none): a closing taken back follows the closing.
+        const ordered = [...rows.rows].sort((a, b) => Number(a.id) - Number(b.id));
+        for (const r of ordered) {
+          if (r.agency_name !== null && r.procedure_name !== null)
+            await statsRepo.label(trx, [
+              { kind: 'agency', key: r.agency_id, name: r.agency_name },
+              { kind: 'procedure', key: r.procedure_code, name: r.procedure_name },
+            ]);
+          const key = { agencyId: r.agency_id, procedureCode: r.procedure_code, channel: r.channel };
+          for (const delta of r.deltas) await statsRepo.apply(trx, key, delta);
+        }
+        return rows.rows.length;
+      });
+      total += n;
+      if (n < batch) return total;
+    }
+  },
+
   /** Keeps the latest names of an agency and a procedure for the statistics' rows. */
   async label(trx: Tx, rows: { kind: 'agency' | 'procedure'; key: string; name: string }[]): Promise<void> {
     // Written only when missing or renamed: an upsert would lock the procedure's row, shared by
@@ -296,7 +361,9 @@ export const statsRepo = {
     const cal = calendarTable(calendar);
     return db.transaction().execute(async (trx) => {
       await sql`LOCK TABLE dossiers_stats_daily, dossiers_stats_monthly, dossiers_stats_global, dossiers_stats_sealed,
-        dossiers_stats_labels IN EXCLUSIVE MODE`.execute(trx);
+        dossiers_stats_labels, dossiers_stats_pending IN EXCLUSIVE MODE`.execute(trx);
+      // What is queued is in the dossiers the rebuild reads: dropped, not added twice.
+      await sql`DELETE FROM dossiers_stats_pending`.execute(trx);
       await sql`DELETE FROM dossiers_stats_daily`.execute(trx);
       await sql`DELETE FROM dossiers_stats_labels`.execute(trx);
       await sql`DELETE FROM dossiers_stats_monthly`.execute(trx);

@@ -322,6 +322,8 @@ export function createStatsService(deps: {
   return {
     /** The statistics of a period per procedure, agency, channel or month, with totals and index groups. */
     async statistics(ctx: RequestContext, q: StatsQuery): Promise<StatsReport> {
+      // The counters as of now: what committed dossier changes queued is added first.
+      await statsRepo.fold(db);
       const a = reader(ctx);
       const period = periodOf(q, today());
       const everyAgency = isPlatformAdmin(a) && !q.agencyId;
@@ -467,6 +469,8 @@ export function createStatsService(deps: {
 
     /** Recomputes the counters from the dossiers (after an import, or to check them). */
     rebuild: () => statsRepo.rebuild(db, calendar),
+    /** Adds the queued changes to the counters (the module does it in the background too). */
+    fold: () => statsRepo.fold(db),
   };
 }
 

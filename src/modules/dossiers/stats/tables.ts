@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { DossierChannel } from '../tables.ts';
 
 /** Counters of one agency × procedure × local day × channel (see the migration 202611220400). */
@@ -57,4 +58,13 @@ export type StatsTables = {
     channel: DossierChannel;
   } & { [K in keyof DailyCounters]: number | string };
   dossiers_stats_labels: { kind: 'agency' | 'procedure'; key: string; name: string };
+  dossiers_stats_pending: {
+    id: Generated<string>;
+    agency_id: string;
+    procedure_code: string;
+    channel: string;
+    deltas: string;
+    agency_name: string | null;
+    procedure_name: string | null;
+  };
 };
