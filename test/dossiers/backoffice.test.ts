@@ -451,6 +451,13 @@ describe('dossiers back office: desk, workflow, results, deadlines, work lists',
       [queued.id],
     );
     assert.equal((await s.searchDossiers(desk, { channel: 'post', q: 'hàng đợi' })).items.length, 0);
+    // Typed without diacritics, or in capitals, the name is found all the same.
+    for (const typed of ['hang doi', 'HÀNG ĐỢI', 'Hang Đoi'])
+      assert.deepEqual(
+        (await s.searchDossiers(desk, { q: typed })).items.map((d) => d.id),
+        [queued.id],
+        `search "${typed}"`,
+      );
     const seen = new Set<string>();
     let cursor: string | undefined;
     let pages = 0;

@@ -5,6 +5,7 @@ import { dayOfIsoDate, type WorkCalendar } from '../../../platform/calendar/inde
 import type { Db, DbOrTx, Tx } from '../../../platform/db/database.ts';
 import type { DossiersTables, DossierChannel, DossierStatus } from '../tables.ts';
 import type { Delta } from './contributions.ts';
+import { foldedContains } from '../search-fold.ts';
 import { counterNames, type DailyCounters, type StatsTables } from './tables.ts';
 
 const t = (db: DbOrTx) => db.withTables<StatsTables & DossiersTables>();
@@ -592,12 +593,8 @@ export const statsRepo = {
       q = q.where((eb) =>
         eb.or([
           eb('d.code', '=', words),
-          // lower(…) LIKE can use the back office's trigram index on lower(applicant_name).
-          eb(
-            sql<string>`lower(d.applicant_name)`,
-            'like',
-            sql<string>`lower(${`%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`})`,
-          ),
+          // Without diacritics, on the trigram index of lt_fold(applicant_name).
+          foldedContains(sql.ref('d.applicant_name'), words),
         ]),
       );
     }

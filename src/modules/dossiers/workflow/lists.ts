@@ -7,6 +7,7 @@ import type { DbOrTx } from '../../../platform/db/database.ts';
 import type { DossierRow } from '../repo.ts';
 import type { DossierChannel, DossiersTables, DossierStatus } from '../tables.ts';
 import type { StepRow } from './repo.ts';
+import { foldedContains } from '../search-fold.ts';
 
 const t = (db: DbOrTx) => db.withTables<DossiersTables>();
 
@@ -48,20 +49,20 @@ export const listsRepo = {
     if (f.channel) q = q.where('channel', '=', f.channel);
     if (f.from) q = q.where('submitted_at', '>=', f.from);
     if (f.to) q = q.where('submitted_at', '<', f.to);
-    const text = f.q?.trim().toLowerCase();
+    const text = f.q?.trim();
     if (text) {
-      const like = `%${likeEscape(text)}%`;
+      // Names without diacritics ("nguyen van" finds "Nguyễn Văn"); a code by its prefix.
       q = CODE_LIKE.test(text)
         ? q.where((eb) =>
             eb.or([
-              eb('code', 'like', `${likeEscape(f.q?.trim() ?? '')}%`),
-              eb(sql`lower(applicant_name)`, 'like', like),
+              eb('code', 'like', `${likeEscape(text)}%`),
+              foldedContains(sql.ref('applicant_name'), text),
             ]),
           )
         : q.where((eb) =>
             eb.or([
-              eb(sql`lower(applicant_name)`, 'like', like),
-              eb(sql`lower(procedure_name)`, 'like', like),
+              foldedContains(sql.ref('applicant_name'), text),
+              foldedContains(sql.ref('procedure_name'), text),
             ]),
           );
     }
