@@ -64,6 +64,15 @@ describe('multipart form data', () => {
     await refused(parseMultipartBody(large.body, large.contentType, limits), 'MULTIPART_TOO_LARGE');
   });
 
+  it('refuses field names that would reach the prototype or replace the files', async () => {
+    for (const name of ['__proto__', 'constructor', 'files']) {
+      const form = new FormData();
+      form.append(name, 'x');
+      const { body, contentType } = await encode(form);
+      await refused(parseMultipartBody(body, contentType, limits), 'MULTIPART_INVALID');
+    }
+  });
+
   it('refuses a truncated body', async () => {
     const form = new FormData();
     form.append('pdf', new Blob([new Uint8Array(5000)]), 'a.pdf');

@@ -82,6 +82,9 @@ export function parseMultipartBody(
     };
     busboy.on('field', (name: string, value: string, _nameTruncated: boolean, valueTruncated: boolean) => {
       if (valueTruncated) return fail(MultipartTooLarge(`field ${name.slice(0, 40)} is too long`));
+      // Names that would reach an object's prototype, or the files list, are not fields.
+      if (name === '__proto__' || name === 'constructor' || name === 'prototype' || name === 'files')
+        return fail(MultipartInvalid(`field name ${name}`));
       const had = fields[name];
       fields[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
     });
