@@ -27,6 +27,8 @@ describe('demo accounts and create-admin', () => {
     >;
     assert.deepEqual(Object.keys(stored).sort(), [
       'admin',
+      'nghean.chuyenvien',
+      'nghean.lanhdao',
       'nghean.motcua',
       'nghean.quantri',
       'nghean.vanthu',

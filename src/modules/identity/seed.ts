@@ -35,6 +35,19 @@ const demoAccounts: DemoAccount[] = [
     agencyCode: '000.00.00.H41',
     roles: ['one_stop_officer'],
   },
+  // The back office's processing steps (thẩm định → phê duyệt → ký) with their own officials.
+  {
+    username: 'nghean.chuyenvien',
+    fullName: 'Phạm Thị Thẩm',
+    agencyCode: '000.00.00.H41',
+    roles: ['specialist'],
+  },
+  {
+    username: 'nghean.lanhdao',
+    fullName: 'Hoàng Văn Duyệt',
+    agencyCode: '000.00.00.H41',
+    roles: ['unit_leader'],
+  },
 ];
 
 const storedSchema = z.record(z.string(), z.object({ password: z.string().min(10).max(200) }));
