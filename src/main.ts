@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './platform/config.ts';
-import { systemContext, type RequestContext } from './platform/context.ts';
+import type { RequestContext } from './platform/context.ts';
 import { databaseReady } from './platform/db/connect.ts';
 import type { Database } from './platform/db/database.ts';
 import { readMigrations } from './platform/db/migrate.ts';
@@ -35,7 +35,11 @@ import {
   type PaidHook,
   type PaymentsModule,
 } from './modules/payments/index.ts';
-import { createDossiersModule, type DossiersModule } from './modules/dossiers/index.ts';
+import {
+  createDossiersModule,
+  officialsFromIdentity,
+  type DossiersModule,
+} from './modules/dossiers/index.ts';
 import { createDossierStatsModule, type DossierStatsModule } from './modules/dossiers/stats/index.ts';
 import { createInteragencyModule, type InteragencyModule } from './modules/dossiers/interagency/index.ts';
 import {
@@ -180,40 +184,7 @@ export async function buildPlatform(deps: {
     calendar,
     blobs,
     // Officials' names and roles for form 06, the national portal's NguoiXuLy and reassignment.
-    officials: {
-      async get(accountId) {
-        try {
-          const a = await identity.service.getAccount(systemContext('dossiers'), accountId);
-          return a.kind === 'official'
-            ? {
-                id: a.id,
-                fullName: a.fullName,
-                agencyId: a.agencyId,
-                roles: a.roles,
-                active: a.status === 'active',
-              }
-            : null;
-        } catch {
-          return null;
-        }
-      },
-      async ofAgency(agencyId) {
-        const r = await identity.service.listAccounts(systemContext('dossiers'), {
-          agencyId,
-          page: 1,
-          pageSize: 100,
-        });
-        return r.accounts
-          .filter((a) => a.kind === 'official')
-          .map((a) => ({
-            id: a.id,
-            fullName: a.fullName,
-            agencyId: a.agencyId,
-            roles: a.roles,
-            active: a.status === 'active',
-          }));
-      },
-    },
+    officials: officialsFromIdentity(identity.service),
     // Results are signed with the agency's certificate (keys stay in pki).
     pki: pki.service,
   });

@@ -12,12 +12,12 @@ import path from 'node:path';
 import { createDirectoryModule, type AgencySummary } from '../../src/modules/directory/index.ts';
 import {
   createDossiersModule,
+  officialsFromIdentity,
   type DossiersModule,
   type DossiersOptions,
 } from '../../src/modules/dossiers/index.ts';
 import { createIdentityModule, type IdentityModule } from '../../src/modules/identity/index.ts';
 import { createPkiModule, type PkiModule } from '../../src/modules/pki/index.ts';
-import type { DossiersOfficials } from '../../src/modules/dossiers/deps.ts';
 import { createNotifyModule, createNotifyTransports } from '../../src/modules/notify/index.ts';
 import {
   createPaymentsModule,
@@ -144,39 +144,7 @@ export async function startDossiersHarness(o: { options?: DossiersOptions } = {}
   const services = createServicesModule({ db: database.db, logger, directory: directory.service });
   const pki = createPkiModule({ db: database.db, logger, config });
   // What WIRING.md asks of src/main.ts: officials' names and roles, read through identity.
-  const officials: DossiersOfficials = {
-    async get(accountId) {
-      try {
-        const a = await identity.service.getAccount(systemContext('dossiers'), accountId);
-        if (a.kind !== 'official') return null;
-        return {
-          id: a.id,
-          fullName: a.fullName,
-          agencyId: a.agencyId,
-          roles: a.roles,
-          active: a.status === 'active',
-        };
-      } catch {
-        return null;
-      }
-    },
-    async ofAgency(agencyId) {
-      const r = await identity.service.listAccounts(systemContext('dossiers'), {
-        agencyId,
-        page: 1,
-        pageSize: 100,
-      });
-      return r.accounts
-        .filter((a) => a.kind === 'official')
-        .map((a) => ({
-          id: a.id,
-          fullName: a.fullName,
-          agencyId: a.agencyId,
-          roles: a.roles,
-          active: a.status === 'active',
-        }));
-    },
-  };
+  const officials = officialsFromIdentity(identity.service);
   let dossiersOnPaid: PaidHook = () => Promise.resolve();
   const payments = createPaymentsModule({
     db: database.db,

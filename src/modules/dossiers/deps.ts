@@ -2,8 +2,10 @@
 import type { Logger } from 'pino';
 import type { BlobStore } from '../../platform/blobs/index.ts';
 import type { WorkCalendar } from '../../platform/calendar/index.ts';
+import { systemContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { FullDirectoryService } from '../directory/index.ts';
+import type { AccountView, IdentityService } from '../identity/index.ts';
 import type { NotifyService } from '../notify/index.ts';
 import type { PaymentsService } from '../payments/index.ts';
 import type { PkiService } from '../pki/index.ts';
@@ -36,6 +38,34 @@ export const noOfficials: DossiersOfficials = {
   get: () => Promise.resolve(null),
   ofAgency: () => Promise.resolve([]),
 };
+
+/** Officials read through the identity module, as the platform's own system actor. */
+export function officialsFromIdentity(
+  identity: Pick<IdentityService, 'getAccount' | 'listAccounts'>,
+): DossiersOfficials {
+  const ctx = systemContext('dossiers');
+  const info = (a: AccountView): OfficialInfo => ({
+    id: a.id,
+    fullName: a.fullName,
+    agencyId: a.agencyId,
+    roles: a.roles,
+    active: a.status === 'active',
+  });
+  return {
+    async get(accountId) {
+      try {
+        const a = await identity.getAccount(ctx, accountId);
+        return a.kind === 'official' ? info(a) : null;
+      } catch {
+        return null; // unknown or removed account: shown by role title
+      }
+    },
+    async ofAgency(agencyId) {
+      const r = await identity.listAccounts(ctx, { agencyId, page: 1, pageSize: 100 });
+      return r.accounts.filter((a) => a.kind === 'official').map(info);
+    },
+  };
+}
 
 /** Signing of results with the agency's certificate (keys stay in the pki module). */
 export type DossiersSigner = Pick<PkiService, 'signEdxml' | 'verifyEdxml'>;

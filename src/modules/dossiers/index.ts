@@ -40,6 +40,7 @@ export type { DossierView } from './shared.ts';
 export type { DossierPageSection } from './views/sections.ts';
 export type { DossierObserver, StatusChange, StepHandOff } from './observers.ts';
 export type { DossiersOptions } from './deps.ts';
+export { officialsFromIdentity } from './deps.ts';
 export type { MalwareScanner } from './files.ts';
 export { nationalCode, statusNames } from './statuses.ts';
 export { formatDossierCode, DEFAULT_CODE_PATTERN } from './code.ts';
