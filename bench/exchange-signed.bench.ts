@@ -10,7 +10,15 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { buildNewEdoc, writeEdxml } from '../src/modules/exchange/index.ts';
 import { systemContext } from '../src/platform/context.ts';
-import { report, runBench, startBenchPlatform, type LoadResult, type Target } from './lib.ts';
+import {
+  benchClientToken,
+  createBenchAgency,
+  report,
+  runBench,
+  startBenchPlatform,
+  type LoadResult,
+  type Target,
+} from './lib.ts';
 
 const PACKETS = Number(process.env['EXCHANGE_SIGNED_PACKETS'] ?? 600);
 const CONCURRENCY = 32;
@@ -23,19 +31,11 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<number> {
   const ctx = systemContext('bench');
-  let clientId = '';
-  let secret = '';
   let senderId = '';
   const t = await startBenchPlatform({
     prepare: async (p) => {
-      for (const code of [SENDER, RECIPIENT])
-        await p.directory.service.createAgency(ctx, {
-          name: `Cơ quan ${code}`,
-          kind: 'department',
-          validFrom: '2020-01-01',
-          codes: [{ scheme: 'QD20', code, validFrom: '2020-01-01' }],
-        });
-      senderId = (await p.directory.service.resolveCode(SENDER))?.current.id ?? '';
+      senderId = await createBenchAgency(p, SENDER);
+      await createBenchAgency(p, RECIPIENT);
       await p.pki.service.issue(ctx, {
         holderKind: 'agency',
         agencyId: senderId,
@@ -43,24 +43,9 @@ async function main(): Promise<number> {
         agencyName: `Cơ quan ${SENDER}`,
         validDays: 30,
       });
-      const made = await p.identity.service.createClient(ctx, {
-        agencyId: senderId,
-        name: 'Phần mềm thử tải (ký số)',
-        scopes: [],
-      });
-      clientId = made.client.id;
-      secret = made.clientSecret;
     },
   });
-  const tokenResponse = await fetch(`${t.baseUrl}/api/v1/oauth/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
-    },
-    body: 'grant_type=client_credentials',
-  });
-  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  const token = await benchClientToken(t, senderId, 'Phần mềm thử tải (ký số)');
 
   const pdf = Buffer.concat([
     Buffer.from('%PDF-1.4\n'),

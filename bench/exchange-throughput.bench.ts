@@ -8,9 +8,10 @@
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { buildNewEdoc, writeEdxml } from '../src/modules/exchange/index.ts';
-import { systemContext } from '../src/platform/context.ts';
 import { startWorker } from '../src/platform/jobs/index.ts';
 import {
+  benchClientToken,
+  createBenchAgency,
   HELLO_PATH,
   measure,
   report,
@@ -28,37 +29,14 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<number> {
-  const ctx = systemContext('bench');
-  let clientId = '';
-  let secret = '';
+  let senderId = '';
   const t = await startBenchPlatform({
     prepare: async (p) => {
-      for (const code of ['000.01.01.H90', '000.02.02.H90'])
-        await p.directory.service.createAgency(ctx, {
-          name: `Cơ quan ${code}`,
-          kind: 'department',
-          validFrom: '2020-01-01',
-          codes: [{ scheme: 'QD20', code, validFrom: '2020-01-01' }],
-        });
-      const from = await p.directory.service.resolveCode('000.01.01.H90');
-      const made = await p.identity.service.createClient(ctx, {
-        agencyId: from?.current.id ?? '',
-        name: 'Phần mềm thử tải',
-        scopes: [],
-      });
-      clientId = made.client.id;
-      secret = made.clientSecret;
+      senderId = await createBenchAgency(p, '000.01.01.H90');
+      await createBenchAgency(p, '000.02.02.H90');
     },
   });
-  const tokenResponse = await fetch(`${t.baseUrl}/api/v1/oauth/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
-    },
-    body: 'grant_type=client_credentials',
-  });
-  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  const token = await benchClientToken(t, senderId, 'Phần mềm thử tải');
   const hello = await measure(t, 'hello world', HELLO_PATH);
 
   const pdf = Buffer.concat([

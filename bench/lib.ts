@@ -23,6 +23,7 @@ import { startEmbeddedPostgres } from '../src/platform/db/embedded.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { installJobQueue } from '../src/platform/jobs/index.ts';
 import { createLogger } from '../src/platform/logger.ts';
+import { systemContext } from '../src/platform/context.ts';
 
 /** The hello-world route every bench platform has: the ceiling of the HTTP stack. */
 export const HELLO_PATH = '/bench/hello';
@@ -275,4 +276,33 @@ export function runBench(main: () => Promise<number>): void {
       process.exit(1);
     },
   );
+}
+
+/** A department with one QĐ20 code valid since 2020 (senders and recipients of the axis benches); its id. */
+export async function createBenchAgency(platform: Platform, code: string): Promise<string> {
+  const agency = await platform.directory.service.createAgency(systemContext('bench'), {
+    name: `Cơ quan ${code}`,
+    kind: 'department',
+    validFrom: '2020-01-01',
+    codes: [{ scheme: 'QD20', code, validFrom: '2020-01-01' }],
+  });
+  return agency.id;
+}
+
+/** A machine client of the agency, and its bearer token (OAuth2 client credentials). */
+export async function benchClientToken(t: BenchPlatform, agencyId: string, name: string): Promise<string> {
+  const made = await t.platform.identity.service.createClient(systemContext('bench'), {
+    agencyId,
+    name,
+    scopes: [],
+  });
+  const basic = Buffer.from(
+    `${encodeURIComponent(made.client.id)}:${encodeURIComponent(made.clientSecret)}`,
+  ).toString('base64');
+  const r = await fetch(`${t.baseUrl}/api/v1/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
+    body: 'grant_type=client_credentials',
+  });
+  return ((await r.json()) as { access_token: string }).access_token;
 }
