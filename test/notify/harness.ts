@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { loadConfig, type Config } from '../../src/platform/config.ts';
+import type { Config } from '../../src/platform/config.ts';
 import { systemContext } from '../../src/platform/context.ts';
 import { startWorker, type WorkerHandle } from '../../src/platform/jobs/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -19,6 +19,7 @@ import {
   type NotifyTransports,
 } from '../../src/modules/notify/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { testConfig } from '../support/config.ts';
 
 export interface NotifyHarness {
   db: TestDatabase;
@@ -40,13 +41,10 @@ export async function startNotifyHarness(
 ): Promise<NotifyHarness> {
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lienthong-notify-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
+  const config = testConfig({
     DATABASE_URL: db.url,
     DATA_DIR: dataDir,
     BASE_URL: portalUrl,
-    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
-    TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
   });
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });

@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/platform/config.ts';
 import { systemContext, type RequestContext, type Role } from '../../src/platform/context.ts';
 import { createHttpServer } from '../../src/platform/http/server.ts';
 import type { App } from '../../src/platform/http/types.ts';
@@ -28,6 +27,7 @@ import {
 } from '../../src/modules/payments/index.ts';
 import { PageClient } from '../support/client.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { testConfig } from '../support/config.ts';
 import { startFakeGateway, type FakeGateway, type IpnMode } from '../support/fakes/gateway.ts';
 
 export interface PaymentsHarness {
@@ -112,16 +112,11 @@ export async function startPaymentsHarness(o: { failHook?: () => boolean } = {})
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lienthong-payments-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
-    NODE_ENV: 'test',
+  const config = testConfig({
     DATABASE_URL: db.url,
     DATA_DIR: dataDir,
     PORT: String(port),
     BASE_URL: baseUrl,
-    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
-    TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
-    LOG_LEVEL: process.env['LT_TEST_LOG_LEVEL'] ?? 'silent',
-    LOGIN_RATE_LIMIT: '1000',
   });
   const logger = createLogger(config.logLevel);
   const gateway = await startFakeGateway({

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { Actor } from '../../src/platform/context.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 import { createHttpServer } from '../../src/platform/http/server.ts';
 import type { App } from '../../src/platform/http/types.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -12,6 +11,7 @@ import { renderErrorPage } from '../../src/platform/pages/home.ts';
 import { closeVerifyPool, createPkiModule, type PkiModule } from '../../src/modules/pki/index.ts';
 import { api, PageClient } from '../support/client.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { testConfig } from '../support/config.ts';
 
 const unsigned = readFileSync(new URL('../fixtures/edxml/signed/unsigned.edxml', import.meta.url));
 const otherCa = readFileSync(new URL('../fixtures/edxml/signed/other-ca.pem', import.meta.url), 'utf8');
@@ -52,13 +52,9 @@ describe('PKI over HTTP', () => {
 
   before(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({
-      NODE_ENV: 'test',
+    const config = testConfig({
       DATABASE_URL: db.url,
       DATA_DIR: '/tmp',
-      SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
-      TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
-      LOG_LEVEL: 'silent',
     });
     const logger = createLogger(config.logLevel);
     pki = createPkiModule({ db: db.database.db, logger, config });

@@ -4,7 +4,6 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { loadConfig } from '../../src/platform/config.ts';
 import { systemContext, type Actor, type RequestContext, type Role } from '../../src/platform/context.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import {
@@ -24,6 +23,7 @@ import { createHttpServer } from '../../src/platform/http/server.ts';
 import type { App } from '../../src/platform/http/types.ts';
 import { renderErrorPage } from '../../src/platform/pages/home.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { testConfig } from '../support/config.ts';
 
 export interface Bench {
   db: TestDatabase;
@@ -38,12 +38,9 @@ export interface Bench {
 export async function startBench(): Promise<Bench> {
   const db = await createTestDatabase();
   const logger = createLogger('silent');
-  const config = loadConfig({
-    NODE_ENV: 'test',
+  const config = testConfig({
     DATABASE_URL: db.url,
     DATA_DIR: '/tmp',
-    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
-    TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
   });
   const directory = createDirectoryModule({ db: db.database.db, logger });
   const pki = createPkiModule({ db: db.database.db, logger, config });
@@ -176,13 +173,9 @@ export async function serveReporting(
   b: Bench,
   actors: Record<string, Actor>,
 ): Promise<{ app: App; baseUrl: string }> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
+  const config = testConfig({
     DATABASE_URL: b.db.url,
     DATA_DIR: '/tmp',
-    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
-    TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
-    LOG_LEVEL: 'silent',
   });
   const app = await createHttpServer({
     config,

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildPlatform, type Platform } from '../../src/main.ts';
-import { loadConfig, type Config } from '../../src/platform/config.ts';
+import type { Config } from '../../src/platform/config.ts';
+import { testConfig } from './config.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createTestDatabase } from './db.ts';
@@ -19,17 +20,7 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lienthong-app-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: testDb.url,
-    DATA_DIR: dataDir,
-    PORT: '0',
-    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
-    TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
-    LOG_LEVEL: process.env['LT_TEST_LOG_LEVEL'] ?? 'silent',
-    LOGIN_RATE_LIMIT: '1000', // tests sign in often from one address; rate-limit tests pass a low value
-    ...env,
-  });
+  const config = testConfig({ DATABASE_URL: testDb.url, DATA_DIR: dataDir, PORT: '0', ...env });
   const logger = createLogger(config.logLevel);
   const platform = await buildPlatform({ config, logger, database: testDb.database });
   await platform.app.listen({ port: config.port, host: '127.0.0.1' });
