@@ -23,6 +23,8 @@ export type Actor =
       agencyId: string;
       roles: readonly Role[];
       sessionId: string | null;
+      /** The unit (a directory agency below `agencyId`) the official belongs to, if any. */
+      unitId?: string | null;
     }
   | { kind: 'client'; clientId: string; agencyId: string; scopes: readonly string[] }
   | { kind: 'citizen'; accountId: string; sessionId: string | null }

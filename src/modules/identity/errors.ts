@@ -90,3 +90,7 @@ export const UpstreamLoginFailed = defineError('IDENTITY_UPSTREAM_LOGIN_FAILED',
   vi: 'Không đăng nhập được bằng tài khoản định danh điện tử. Hãy thử lại.',
   en: 'Signing in with the electronic identity failed. Try again.',
 });
+export const UnitNotFound = defineError('IDENTITY_UNIT_NOT_FOUND', 404, {
+  vi: 'Không tìm thấy đơn vị trực thuộc cơ quan của cán bộ.',
+  en: 'No such unit within the official’s agency.',
+});

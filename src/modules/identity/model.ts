@@ -43,7 +43,7 @@ export const defaultIdentityOptions: IdentityOptions = {
 export interface ServiceDeps {
   db: Db;
   repo: IdentityRepo;
-  directory: DirectoryService;
+  directory: AdminUnitDirectory;
   logger: Logger;
   keys: IdentityKeys;
   options: IdentityOptions;
@@ -60,6 +60,8 @@ export interface AccountView {
   phone: string | null;
   status: AccountStatus;
   agencyId: string | null;
+  /** The official's unit within the agency (a directory agency below it), if any. */
+  unitId: string | null;
   roles: Role[];
   totpEnabled: boolean;
   lockedUntil: string | null;
@@ -77,6 +79,7 @@ export function toAccountView(a: AccountRecord, now: Date): AccountView {
     phone: a.phone,
     status: a.status,
     agencyId: a.agency_id,
+    unitId: a.unit_id,
     roles: a.roles,
     totpEnabled: a.totp_enabled_at !== null,
     lockedUntil: a.locked_until && a.locked_until > now ? a.locked_until.toISOString() : null,

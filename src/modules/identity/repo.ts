@@ -12,6 +12,7 @@ export interface AccountRecord extends AccountRow {
   agency_id: string | null;
   roles: Role[];
   membership_id: string | null;
+  unit_id: string | null;
 }
 
 export interface SessionWithAccount {
@@ -25,6 +26,7 @@ export interface SessionWithAccount {
   status: AccountStatus;
   agency_id: string | null;
   roles: Role[];
+  unit_id: string | null;
 }
 
 const escapeLike = (s: string) => s.replace(/[%_\\]/g, (c) => `\\${c}`);
@@ -40,7 +42,7 @@ export function createIdentityRepo(platformDb: Db) {
         j.onRef('m.account_id', '=', 'a.id').on('m.valid_to', 'is', null),
       )
       .selectAll('a')
-      .select(['m.agency_id', 'm.roles', 'm.id as membership_id']);
+      .select(['m.agency_id', 'm.roles', 'm.id as membership_id', 'm.unit_id']);
 
   const toRecord = (r: Omit<AccountRecord, 'roles'> & { roles: string[] | null }): AccountRecord => ({
     ...r,
@@ -150,8 +152,15 @@ export function createIdentityRepo(platformDb: Db) {
       await trx.updateTable('identity_accounts').set(values).where('id', '=', id).execute();
     },
 
-    /** Closes the open membership (if any) and opens one at `agencyId` with `roles`. */
-    async moveMembership(trx: IdTx, accountId: string, agencyId: string, roles: Role[], now: Date) {
+    /** Closes the open membership (if any) and opens one at `agencyId` with `roles` (and `unitId`). */
+    async moveMembership(
+      trx: IdTx,
+      accountId: string,
+      agencyId: string,
+      roles: Role[],
+      now: Date,
+      unitId: string | null = null,
+    ) {
       await trx
         .updateTable('identity_memberships')
         .set({ valid_to: now })
@@ -167,6 +176,7 @@ export function createIdentityRepo(platformDb: Db) {
           roles,
           valid_from: now,
           valid_to: null,
+          unit_id: unitId,
         })
         .execute();
     },
@@ -178,7 +188,7 @@ export function createIdentityRepo(platformDb: Db) {
     async membershipHistory(accountId: string) {
       return db
         .selectFrom('identity_memberships')
-        .select(['agency_id', 'roles', 'valid_from', 'valid_to'])
+        .select(['agency_id', 'unit_id', 'roles', 'valid_from', 'valid_to'])
         .where('account_id', '=', accountId)
         .orderBy('valid_from', 'desc')
         .limit(50)
@@ -233,6 +243,7 @@ export function createIdentityRepo(platformDb: Db) {
           'a.status',
           'm.agency_id',
           'm.roles',
+          'm.unit_id',
         ])
         .where('s.token_hash', '=', tokenHash)
         .where('s.revoked_at', 'is', null)

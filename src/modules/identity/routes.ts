@@ -128,6 +128,7 @@ export function registerIdentityRoutes(app: App, deps: IdentityRouteDeps): void 
         accountId: a.kind === 'official' || a.kind === 'citizen' ? a.accountId : null,
         clientId: a.kind === 'client' ? a.clientId : null,
         agencyId: a.kind === 'official' || a.kind === 'client' ? a.agencyId : null,
+        unitId: a.kind === 'official' ? (a.unitId ?? null) : null,
         roles: a.kind === 'official' ? [...a.roles] : [],
         scopes: a.kind === 'client' ? [...a.scopes] : [],
       };
@@ -225,6 +226,25 @@ export function registerIdentityRoutes(app: App, deps: IdentityRouteDeps): void 
       },
     },
     (request) => service.setMembership(request.ctx, request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/v1/identity/agencies/:id/units',
+    {
+      schema: {
+        tags,
+        summary: 'The units (divisions, departments) of an agency an official may be placed in',
+        description:
+          'Active directory agencies of kind `department` or `unit` below the agency, up to three levels. Agency admins: their own agency.',
+        security,
+        params: idParams,
+        response: {
+          200: z.object({ units: z.array(z.object({ id: z.uuid(), name: z.string().max(500) })).max(200) }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => ({ units: await service.unitsOf(request.ctx, request.params.id) }),
   );
 
   app.post(

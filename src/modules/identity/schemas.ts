@@ -25,6 +25,10 @@ export const accountSchema = z
     phone: z.string().max(32).nullable(),
     status: z.enum(['active', 'disabled']),
     agencyId: z.uuid().nullable(),
+    unitId: z
+      .uuid()
+      .nullable()
+      .describe('The unit (a directory agency below the agency) the official belongs to'),
     roles: z.array(roleSchema).max(officialRoles.length),
     totpEnabled: z.boolean(),
     lockedUntil: isoDateTime.nullable(),
@@ -60,10 +64,16 @@ export const updateAccountBody = z.object({
 export const membershipBody = z.object({
   agencyId: z.uuid(),
   roles: z.array(roleSchema).max(officialRoles.length),
+  unitId: z
+    .uuid()
+    .nullable()
+    .optional()
+    .describe('A unit of the agency (null: none; absent: unchanged, or none after a move)'),
 });
 
 export const membershipSchema = z.object({
   agencyId: z.uuid(),
+  unitId: z.uuid().nullable(),
   roles: z.array(roleSchema).max(officialRoles.length),
   validFrom: isoDateTime,
   validTo: isoDateTime.nullable(),
@@ -116,6 +126,7 @@ export const whoamiSchema = z.object({
   accountId: z.uuid().nullable(),
   clientId: z.uuid().nullable(),
   agencyId: z.uuid().nullable(),
+  unitId: z.uuid().nullable(),
   roles: z.array(roleSchema).max(officialRoles.length),
   scopes: z.array(z.string().max(64)).max(50),
 });

@@ -19,6 +19,7 @@ import {
 import { listScope, mayGrantRoles, mayManage } from './policies.ts';
 import type { AccountRecord } from './repo.ts';
 import type { AccountKind, AccountStatus } from './tables.ts';
+import { requireUnitOf, unitsOf } from './units.ts';
 
 export interface CreateAccountInput {
   kind?: AccountKind;
@@ -106,6 +107,7 @@ export function createAccountService(deps: ServiceDeps) {
       const rows = await repo.membershipHistory(account.id);
       return rows.map((r) => ({
         agencyId: r.agency_id,
+        unitId: r.unit_id,
         roles: r.roles as Role[],
         validFrom: r.valid_from.toISOString(),
         validTo: r.valid_to ? r.valid_to.toISOString() : null,
@@ -192,32 +194,53 @@ export function createAccountService(deps: ServiceDeps) {
       return reload(id);
     },
 
-    /** Sets the roles at the current agency, or moves the official to another agency with new roles. */
+    /**
+     * Sets the roles at the current agency, or moves the official to another agency with new roles;
+     * `unitId` places them in a unit of that agency (null: none; absent: unchanged unless they
+     * move). A new unit closes the membership row and opens another, so the history shows it.
+     */
     async setMembership(
       ctx: RequestContext,
       id: string,
-      input: { agencyId: string; roles: Role[] },
+      input: { agencyId: string; roles: Role[]; unitId?: string | null | undefined },
     ): Promise<AccountView> {
       const account = await manageable(ctx, id);
       await knownAgency(ctx, input.agencyId);
       const roles = [...new Set(input.roles)];
       if (!mayGrantRoles(ctx.actor, account.roles, roles)) throw RoleNotGrantable();
+      const moved = account.agency_id !== input.agencyId || !account.membership_id;
+      const unitId = input.unitId === undefined ? (moved ? null : account.unit_id) : input.unitId;
+      if (unitId) await requireUnitOf(directory, input.agencyId, unitId);
+      const unitChanged = !moved && unitId !== account.unit_id;
       await repo.transaction(async (trx, kernelTx) => {
-        const moved = account.agency_id !== input.agencyId || !account.membership_id;
-        if (moved) await repo.moveMembership(trx, account.id, input.agencyId, roles, now());
+        if (moved || unitChanged)
+          await repo.moveMembership(trx, account.id, input.agencyId, roles, now(), unitId);
         else if (account.membership_id) await repo.setMembershipRoles(trx, account.membership_id, roles);
+        const action = moved
+          ? 'identity.account.moved'
+          : unitChanged
+            ? 'identity.account.unit_changed'
+            : 'identity.account.roles_changed';
         await recordAudit(kernelTx, ctx, {
-          ...audit(account, moved ? 'identity.account.moved' : 'identity.account.roles_changed'),
+          ...audit(account, action),
           agencyId: input.agencyId,
           details: {
             fromAgencyId: account.agency_id,
             toAgencyId: input.agencyId,
+            fromUnitId: account.unit_id,
+            toUnitId: unitId,
             before: account.roles,
             after: roles,
           },
         });
       });
       return reload(id);
+    },
+
+    /** The units of an agency an official may be placed in (the actor must manage the agency). */
+    async unitsOf(ctx: RequestContext, agencyId: string) {
+      await knownAgency(ctx, agencyId);
+      return (await unitsOf(directory, agencyId)).map((u) => ({ id: u.id, name: u.name }));
     },
 
     /** Gives a new temporary password (shown once), unlocks the account and ends its sessions. */

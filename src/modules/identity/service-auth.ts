@@ -251,6 +251,7 @@ export function createAuthService(deps: ServiceDeps) {
             agencyId: s.agency_id,
             roles: s.roles,
             sessionId: s.session_id,
+            unitId: s.unit_id,
           },
           displayName: s.full_name,
         };

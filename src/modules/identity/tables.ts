@@ -33,6 +33,8 @@ export type IdentityTables = {
     roles: string[];
     valid_from: Date;
     valid_to: Date | null;
+    /** The official's unit: a directory agency below `agency_id`. */
+    unit_id: string | null;
   };
   identity_sessions: {
     id: string;

@@ -8,6 +8,7 @@ import {
   button,
   checkboxes,
   errorSummary,
+  select,
   form,
   input,
   linkButton,
@@ -44,6 +45,7 @@ const newBody = z.object({
 });
 const membershipForm = z.object({
   agencyCode: z.string().max(100).optional(),
+  unitId: z.union([z.uuid(), z.literal('')]).optional(),
   roles: checkboxList,
   ...csrfField,
 });
@@ -229,17 +231,19 @@ export function registerAdminAccountPages(app: App, deps: IdentityRouteDeps): vo
       const l = request.locale;
       const a = await service.getAccount(request.ctx, request.params.id);
       const history = await service.membershipHistory(request.ctx, a.id);
+      const units = a.agencyId ? await service.unitsOf(request.ctx, a.agencyId) : [];
       const agencyName = async (id: string) => (await directory.getAgency(id))?.name ?? id;
       const historyRows = [];
       for (const h of history)
         historyRows.push([
           await agencyName(h.agencyId),
+          h.unitId ? await agencyName(h.unitId) : m.t('none', l),
           h.roles.map((r) => roleLabel(r, l)).join(', '),
           formatDate(h.validFrom),
           h.validTo ? formatDate(h.validTo) : m.t('none', l),
         ]);
       const csrfToken = reply.generateCsrf();
-      const done = { roles: 'rolesSaved', status: 'statusSaved', totp: 'totpReset' } as const;
+      const done = { roles: 'membershipSaved', status: 'statusSaved', totp: 'totpReset' } as const;
       const base = `/admin/accounts/${a.id}`;
       const body = html`${breadcrumbs([{ href: '/admin/accounts', label: m.t('accountsTitle', l) }, { label: a.username }], l)}
         <h1>${a.fullName}</h1>
@@ -249,6 +253,7 @@ export function registerAdminAccountPages(app: App, deps: IdentityRouteDeps): vo
           [m.t('email', l), a.email || m.t('none', l)],
           [m.t('phone', l), a.phone ?? m.t('none', l)],
           [m.t('agency', l), a.agencyId ? await agencyName(a.agencyId) : m.t('none', l)],
+          [m.t('unit', l), a.unitId ? await agencyName(a.unitId) : m.t('noUnit', l)],
           [m.t('status', l), statusTag(a, l)],
           [m.t('totpSection', l), a.totpEnabled ? tag(m.t('active', l), 'green') : m.t('none', l)],
         ])}
@@ -258,6 +263,7 @@ export function registerAdminAccountPages(app: App, deps: IdentityRouteDeps): vo
           csrfToken,
           label: m.t('membership', l),
           body: html`${isPlatformAdmin(request.ctx.actor) ? input({ name: 'agencyCode', label: m.t('agencyCode', l), hint: m.t('agencyCodeHint', l), width: 'medium' }) : ''}
+          ${units.length || a.unitId ? select({ name: 'unitId', label: m.t('unit', l), hint: m.t('unitHint', l), includeEmpty: m.t('noUnit', l), options: units.map((u) => ({ value: u.id, label: u.name })), value: a.unitId ?? '' }) : ''}
           ${checkboxes({ name: 'roles', legend: m.t('roles', l), options: roleOptions(l, request), checked: a.roles })}
           ${button(m.t('saveRoles', l))}`,
         })}
@@ -266,7 +272,7 @@ export function registerAdminAccountPages(app: App, deps: IdentityRouteDeps): vo
         ${form({ action: `${base}/reset-password`, csrfToken, label: m.t('resetPassword', l), body: button(m.t('resetPassword', l), { variant: 'secondary' }) })}
         ${a.totpEnabled ? form({ action: `${base}/reset-totp`, csrfToken, label: m.t('resetTotp', l), body: button(m.t('resetTotp', l), { variant: 'secondary' }) }) : ''}
         <h2>${m.t('history', l)}</h2>
-        ${table({ caption: m.t('history', l), headers: [m.t('agency', l), m.t('roles', l), m.t('from', l), m.t('to', l)], rows: historyRows, empty: m.t('none', l) })}`;
+        ${table({ caption: m.t('history', l), headers: [m.t('agency', l), m.t('unit', l), m.t('roles', l), m.t('from', l), m.t('to', l)], rows: historyRows, empty: m.t('none', l) })}`;
       return reply.send(renderPage(request, reply, { title: a.fullName, body }));
     },
   );
@@ -282,9 +288,13 @@ export function registerAdminAccountPages(app: App, deps: IdentityRouteDeps): vo
         : undefined;
       const agencyId = chosen ?? current.agencyId;
       if (!agencyId) return reply.redirect(`/admin/accounts/${current.id}`, 303);
+      // The unit list on the page is the current agency's: a move starts without a unit.
+      const unit = request.body.unitId;
+      const unitId = agencyId !== current.agencyId ? null : unit === undefined ? undefined : unit || null;
       await service.setMembership(request.ctx, current.id, {
         agencyId,
         roles: pickRoles(request.body.roles),
+        unitId,
       });
       return reply.redirect(`/admin/accounts/${current.id}?done=roles`, 303);
     },
