@@ -23,6 +23,8 @@ export interface OfficialInfo {
   id: string;
   fullName: string;
   agencyId: string | null;
+  /** The official's unit within the agency (steps routed to a unit go to its officials). */
+  unitId?: string | null;
   roles: readonly string[];
   active: boolean;
 }
@@ -48,6 +50,7 @@ export function officialsFromIdentity(
     id: a.id,
     fullName: a.fullName,
     agencyId: a.agencyId,
+    unitId: a.unitId,
     roles: a.roles,
     active: a.status === 'active',
   });

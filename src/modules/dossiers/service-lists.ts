@@ -9,6 +9,7 @@ import { toStepView, type StepView } from './service-process.ts';
 import { toView, type DossierView } from './shared.ts';
 import type { DossierChannel, DossierStatus } from './tables.ts';
 import { listsRepo, type TaskRow } from './workflow/lists.ts';
+import { unitScope } from './workflow/units.ts';
 
 export interface Page<T> {
   items: T[];
@@ -98,8 +99,9 @@ export function createLists(deps: DossiersDeps) {
   const lists = {
     /**
      * Tasks: `mine` (assigned to me), `unit` (open steps of my roles in my agency, the queue
-     * included), `due_soon` (mine and my roles' queue, due within the next 4 working hours),
-     * `overdue` (same, past due). Earliest due first.
+     * included: the agency's steps and my unit's, never another unit's — every unit's for the
+     * head of the agency), `due_soon` (the same, due within the next 4 working hours),
+     * `overdue` (the same, past due). Earliest due first.
      */
     async tasks(ctx: RequestContext, list: TaskList, q: ListQuery = {}): Promise<Page<TaskView>> {
       const actor = officer(ctx);
@@ -109,7 +111,7 @@ export function createLists(deps: DossiersDeps) {
       const roles = actor.roles.includes('platform_admin') ? [...backOfficeRoles] : actor.roles;
       const rows = await listsRepo.tasks(db, {
         agencyId: actor.agencyId,
-        ...(list === 'mine' ? { assigneeId: actor.accountId } : { roles }),
+        ...(list === 'mine' ? { assigneeId: actor.accountId } : { roles, units: unitScope(actor) }),
         ...(list === 'due_soon' ? { dueFrom: now, dueBefore: soon } : {}),
         ...(list === 'overdue' ? { dueBefore: now } : {}),
         after: decodeCursor(q.cursor),

@@ -32,12 +32,15 @@ import type { StepOutcome, TimelinessValue } from './tables.ts';
 import { outcomeText, createEngine, officerName, workflowOfDossier } from './workflow/engine.ts';
 import { roleTitles } from './workflow/definition.ts';
 import { documentsRepo, stepsRepo, type StepRow } from './workflow/repo.ts';
+import { inUnitOf, StepOfOtherUnit } from './workflow/units.ts';
 
 export interface StepView {
   seq: number;
   key: string;
   name: { vi: string; en: string };
   role: string;
+  /** The unit the step is routed to (null: the agency's own queue). */
+  unitId: string | null;
   unitName: string | null;
   assigneeId: string | null;
   assigneeName: string | null;
@@ -61,6 +64,7 @@ export function toStepView(s: StepRow): StepView {
     key: s.step_key,
     name: { vi: s.name_vi, en: s.name_en },
     role: s.role,
+    unitId: s.unit_id,
     unitName: s.unit_name,
     assigneeId: s.assignee_id,
     assigneeName: s.assignee_name,
@@ -95,10 +99,21 @@ export function createProcessing(deps: DossiersDeps) {
     return { row, step };
   }
 
-  /** The actor may work on the step: holds its role, and it is theirs or still in the queue. */
+  /**
+   * The actor may work on the step: holds its role, belongs to its unit (when it has one), and
+   * it is theirs or still in the queue.
+   */
   function requireHolder(ctx: RequestContext, step: StepRow): void {
     if (ctx.actor.kind !== 'official' || !hasRole(ctx.actor, step.role as never)) throw StepNotYours();
-    if (step.assignee_id && step.assignee_id !== ctx.actor.accountId) throw StepNotYours();
+    const mine = step.assignee_id === ctx.actor.accountId;
+    if (!mine && !inUnitOf(ctx.actor, step.unit_id)) throw StepOfOtherUnit();
+    if (step.assignee_id && !mine) throw StepNotYours();
+  }
+
+  /** Reassign, extend, stop: the head of the agency, or a unit leader of the step's unit. */
+  function requireLeader(ctx: RequestContext, step: StepRow): void {
+    if (ctx.actor.kind !== 'official' || !hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
+    if (!inUnitOf(ctx.actor, step.unit_id)) throw StepOfOtherUnit();
   }
 
   /** Every accepted action bumps the version, so the other officer's stale one fails. */
@@ -120,12 +135,15 @@ export function createProcessing(deps: DossiersDeps) {
       return toView(await agencyDossier(db, ctx, id));
     },
 
-    /** Active officials of the officer's agency holding `role` (to reassign a step to). */
-    async colleagues(ctx: RequestContext, role: string) {
+    /**
+     * Active officials of the officer's agency holding `role` (to reassign a step to); for a step
+     * routed to a unit (`unitId`), that unit's officials only.
+     */
+    async colleagues(ctx: RequestContext, role: string, unitId: string | null = null) {
       if (ctx.actor.kind !== 'official') throw DossierNotFound();
       const all = await deps.officials.ofAgency(ctx.actor.agencyId);
       return all
-        .filter((o) => o.active && o.roles.includes(role))
+        .filter((o) => o.active && o.roles.includes(role) && (!unitId || o.unitId === unitId))
         .map((o) => ({ id: o.id, fullName: o.fullName }));
     },
 
@@ -198,13 +216,20 @@ export function createProcessing(deps: DossiersDeps) {
       const target = await deps.officials.get(o.assigneeId);
       return db.transaction().execute(async (trx) => {
         const { row, step } = await lockWithStep(trx, ctx, id, o.version);
-        const leads = hasRole(ctx.actor, 'unit_leader', 'admin');
-        if (!leads) requireHolder(ctx, step);
-        const unit = step.unit_id ?? row.agency_id;
+        if (hasRole(ctx.actor, 'unit_leader', 'admin') && ctx.actor.kind === 'official') {
+          if (!inUnitOf(ctx.actor, step.unit_id)) throw StepOfOtherUnit();
+        } else requireHolder(ctx, step);
+        // A step of a unit goes to an official of that unit (or of the unit's own agency account).
+        const inUnit =
+          !!target &&
+          (step.unit_id
+            ? (target.agencyId === row.agency_id && target.unitId === step.unit_id) ||
+              target.agencyId === step.unit_id
+            : target.agencyId === row.agency_id);
         if (
           !target ||
           !target.active ||
-          (target.agencyId !== row.agency_id && target.agencyId !== unit) ||
+          !inUnit ||
           !(target.roles.includes(step.role) || target.roles.includes('platform_admin'))
         )
           throw AssigneeInvalid();
@@ -259,7 +284,7 @@ export function createProcessing(deps: DossiersDeps) {
       const name = await officerName(deps, ctx);
       return db.transaction().execute(async (trx) => {
         const { row, step } = await lockWithStep(trx, ctx, id, o.version);
-        if (!hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
+        requireLeader(ctx, step);
         requireState(row, ['received', 'processing']);
         const now = deps.now();
         const base = row.due_at && row.due_at > now ? row.due_at : now;
@@ -299,7 +324,7 @@ export function createProcessing(deps: DossiersDeps) {
       const name = await officerName(deps, ctx);
       return db.transaction().execute(async (trx) => {
         const { row, step } = await lockWithStep(trx, ctx, id, o.version);
-        if (!hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
+        requireLeader(ctx, step);
         requireState(row, ['received', 'processing']);
         const now = deps.now();
         await engine.close(trx, ctx, row, step, 'stopped', reason);

@@ -9,6 +9,8 @@ import { DossierNotFound, ProcedureNotAvailable, WorkflowInvalid } from './error
 import type { WorkflowStepDef } from './tables.ts';
 import { supplementClocks, workflowStepsSchema, type SupplementClock } from './workflow/definition.ts';
 import { workflowRepo, type WorkflowRow } from './workflow/repo.ts';
+import { workflowIssues, type WorkflowIssue } from './workflow/issues.ts';
+import { requireUnitOf, unitsOf } from '../identity/index.ts';
 
 export interface WorkflowView {
   id: string;
@@ -21,6 +23,8 @@ export interface WorkflowView {
   steps: WorkflowStepDef[];
   supplementClock: SupplementClock;
   createdAt: string;
+  /** Who saved this version (an account id, or the seed). */
+  createdBy: string;
 }
 
 const toWorkflowView = (w: WorkflowRow): WorkflowView => ({
@@ -32,6 +36,7 @@ const toWorkflowView = (w: WorkflowRow): WorkflowView => ({
   steps: w.steps,
   supplementClock: w.supplement_clock,
   createdAt: w.created_at.toISOString(),
+  createdBy: w.created_by,
 });
 
 export function createWorkflows(deps: DossiersDeps) {
@@ -65,12 +70,23 @@ export function createWorkflows(deps: DossiersDeps) {
       if (!(await deps.services.getPublished(procedureCode))) throw ProcedureNotAvailable();
       const parsed = workflowStepsSchema.safeParse(input.steps);
       const clock = input.supplementClock ?? 'restart';
-      if (!parsed.success || !(supplementClocks as readonly string[]).includes(clock))
-        throw WorkflowInvalid({
-          issues: parsed.success
-            ? [{ path: 'supplementClock', message: 'restart or pause' }]
-            : parsed.error.issues.slice(0, 50).map((i) => ({ path: i.path.join('.'), message: i.message })),
-        });
+      const issues: WorkflowIssue[] = parsed.success ? [] : workflowIssues(parsed.error.issues);
+      if (!(supplementClocks as readonly string[]).includes(clock))
+        issues.push({ path: 'supplementClock', code: 'clock_invalid', message: 'restart or pause' });
+      // A unit is one of the agency's own (a workflow of every agency has none to name).
+      if (parsed.success)
+        for (const [i, step] of parsed.data.entries()) {
+          if (!step.unit) continue;
+          const ok =
+            !input.forAllAgencies &&
+            (await requireUnitOf(deps.directory, agencyId, step.unit).then(
+              () => true,
+              () => false,
+            ));
+          if (!ok)
+            issues.push({ path: `${i}.unit`, code: 'unit_invalid', message: 'not a unit of the agency' });
+        }
+      if (!parsed.success || issues.length) throw WorkflowInvalid({ issues: issues.slice(0, 50) });
       const row = await db.transaction().execute(async (trx) => {
         const saved = await workflowRepo.addVersion(trx, {
           id: randomUUID(),
@@ -90,6 +106,19 @@ export function createWorkflows(deps: DossiersDeps) {
         return saved;
       });
       return toWorkflowView(row);
+    },
+
+    /** The versions of the procedure's workflow at the officer's agency (and every agency's), newest first. */
+    async workflowHistory(ctx: RequestContext, procedureCode: string): Promise<WorkflowView[]> {
+      const agencyId = agencyOf(ctx);
+      if (!(await deps.services.getPublished(procedureCode))) throw ProcedureNotAvailable();
+      return (await workflowRepo.versions(db, procedureCode, agencyId, 50)).map(toWorkflowView);
+    },
+
+    /** The units of the officer's agency a step may be routed to (id and name). */
+    async workflowUnits(ctx: RequestContext): Promise<{ id: string; name: string }[]> {
+      const agencyId = agencyOf(ctx);
+      return (await unitsOf(deps.directory, agencyId)).map((u) => ({ id: u.id, name: u.name }));
     },
   };
 }

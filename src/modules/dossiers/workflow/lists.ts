@@ -75,7 +75,7 @@ export const listsRepo = {
 
   /**
    * Open steps, earliest due first, keyset (due_at, id): one assignee's (`assigneeId`) or a
-   * unit's queue (`agencyId` + `roles`), optionally only those due before / after an instant.
+   * unit's queue (`agencyId` + `roles` + `units`), optionally only those due before / after an instant.
    */
   async tasks(
     db: DbOrTx,
@@ -83,6 +83,8 @@ export const listsRepo = {
       assigneeId?: string | undefined;
       agencyId: string;
       roles?: readonly string[] | undefined;
+      /** Steps of the agency (unit null) and of this unit; `all`: every unit's. */
+      units?: 'all' | { unitId: string | null } | undefined;
       dueBefore?: Date | undefined;
       dueFrom?: Date | undefined;
       after?: { at: Date; id: string } | undefined;
@@ -105,6 +107,13 @@ export const listsRepo = {
       .where('s.agency_id', '=', f.agencyId);
     if (f.assigneeId) q = q.where('s.assignee_id', '=', f.assigneeId);
     if (f.roles) q = q.where('s.role', 'in', f.roles.length ? [...f.roles] : ['-']);
+    const units = f.units;
+    if (units && units !== 'all')
+      q = q.where((eb) =>
+        units.unitId
+          ? eb.or([eb('s.unit_id', 'is', null), eb('s.unit_id', '=', units.unitId)])
+          : eb('s.unit_id', 'is', null),
+      );
     if (f.dueBefore) q = q.where('s.due_at', '<', f.dueBefore);
     if (f.dueFrom) q = q.where('s.due_at', '>=', f.dueFrom);
     if (f.after) {

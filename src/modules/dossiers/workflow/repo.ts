@@ -25,6 +25,19 @@ export const workflowRepo = {
       .executeTakeFirst();
   },
 
+  /** Versions of (procedure, agency) and of (procedure, every agency), newest first. */
+  async versions(db: DbOrTx, procedureCode: string, agencyId: string, limit: number): Promise<WorkflowRow[]> {
+    return t(db)
+      .selectFrom('dossiers_workflows')
+      .selectAll()
+      .where('procedure_code', '=', procedureCode)
+      .where((eb) => eb.or([eb('agency_id', '=', agencyId), eb('agency_id', 'is', null)]))
+      .orderBy('created_at', 'desc')
+      .orderBy('version', 'desc')
+      .limit(limit)
+      .execute();
+  },
+
   async byId(db: DbOrTx, id: string): Promise<WorkflowRow | undefined> {
     return t(db).selectFrom('dossiers_workflows').selectAll().where('id', '=', id).executeTakeFirst();
   },
