@@ -13,12 +13,18 @@
  * share of busy database sessions that are in an audit statement (or waiting for the audit
  * chain's head-row lock) says how much of the submission's time is the audit chain.
  *
+ * The load client (autocannon) runs in a child process (`support/dossiers-load.ts`), the hello
+ * world baseline too, so this process is the server alone: per request it prints the SQL
+ * statements the server sent (each a round trip), by text, and the CPU milliseconds of the
+ * server's process and of the embedded PostgreSQL's (`support/dossiers-meter.ts`) — figures that
+ * move far less with the shared machine's load than requests per second. With
+ * BENCH_CPU_PROFILE=file it also writes a CPU profile of the server during the spread load.
+ *
  *   node bench/dossiers-submit.bench.ts     BENCH_SECONDS=10 BENCH_CONNECTIONS=50 by default
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { systemContext, type RequestContext } from '../src/platform/context.ts';
 import { registerCitizen } from '../test/support/auth.ts';
@@ -26,7 +32,6 @@ import {
   benchConnections,
   benchSeconds,
   HELLO_PATH,
-  measure,
   noErrors,
   p99Below,
   report,
@@ -35,6 +40,8 @@ import {
   type LoadResult,
   type Target,
 } from './lib.ts';
+import { loadApart, type LoadSpec } from './support/dossiers-load.ts';
+import { startMeter, startProfile, uncounted, type MeterReading } from './support/dossiers-meter.ts';
 
 const LLTP = '2.000488';
 const values = {
@@ -53,19 +60,6 @@ const values = {
   pledge: true,
 };
 
-/** Hands each request the next draft's submit path (autocannon workers load it by file name). */
-const setupRequestSource = `
-const fs = require('node:fs');
-const targets = JSON.parse(fs.readFileSync(process.env.LT_BENCH_PATHS, 'utf8'));
-let next = 0;
-module.exports = function setupRequest(request) {
-  const [path, cookie] = targets[next++ % targets.length];
-  request.path = path;
-  request.headers = { ...request.headers, cookie };
-  return request;
-};
-`;
-
 runBench(async () => {
   const system = systemContext('bench');
   const t = await startBenchPlatform({
@@ -75,6 +69,11 @@ runBench(async () => {
       await p.services.seed(system);
     },
   });
+  console.log(
+    `load average at the start: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(', ')}`,
+  );
   const work = mkdtempSync(path.join(tmpdir(), 'lienthong-bench-submit-'));
   try {
     const { platform, database } = t;
@@ -132,44 +131,64 @@ runBench(async () => {
     spread.sort(() => Math.random() - 0.5); // interleave the agencies
     const hot = await drafts(citizens[20], agencies[20], perRun);
 
-    const setupFile = path.join(work, 'setup-request.cjs');
-    writeFileSync(setupFile, setupRequestSource);
-
-    const submitLoad = async (label: string, targets: [string, string][]): Promise<LoadResult> => {
-      const pathsFile = path.join(work, `${label.replace(/\W+/g, '-')}.json`);
-      writeFileSync(pathsFile, JSON.stringify(targets));
-      process.env['LT_BENCH_PATHS'] = pathsFile;
-      const r = await autocannon({
-        url: t.baseUrl,
-        connections: benchConnections,
-        pipelining: 1,
-        workers: 1,
-        duration: benchSeconds,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: '{}',
-        requests: [{ setupRequest: setupFile }],
-      });
+    /** One load from the client process, with what the server spent meanwhile. */
+    const load = async (
+      label: string,
+      path_: string,
+      spec: Omit<LoadSpec, 'url' | 'connections' | 'seconds' | 'warmup'>,
+      profiled = false,
+    ): Promise<{ result: LoadResult; meter: MeterReading; clientCpuMs: number }> => {
+      let meter: ReturnType<typeof startMeter> | null = null;
+      let profile: Promise<{ stop(): Promise<void> }> | null = null;
+      const figures = await loadApart(
+        { url: t.baseUrl, connections: benchConnections, seconds: benchSeconds, warmup: 1, ...spec },
+        () => {
+          meter = startMeter(t.config.dataDir);
+          if (profiled) profile = startProfile();
+        },
+      );
+      const reading = (meter as ReturnType<typeof startMeter> | null)?.stop();
+      await (await (profile as Promise<{ stop(): Promise<void> }> | null))?.stop();
+      if (!reading) throw new Error('the load client never started measuring');
       return {
-        label,
-        path: 'POST /api/v1/dossiers/:id/submit',
-        connections: benchConnections,
-        seconds: benchSeconds,
-        requests: r.requests.total,
-        rps: r.requests.average,
-        p50: r.latency.p50,
-        p99: r.latency.p99,
-        errors: r.errors + r.timeouts + r.non2xx,
+        result: {
+          label,
+          path: path_,
+          connections: benchConnections,
+          seconds: benchSeconds,
+          requests: figures.requests,
+          rps: figures.rps,
+          p50: figures.p50,
+          p99: figures.p99,
+          errors: figures.errors,
+        },
+        meter: reading,
+        clientCpuMs: figures.clientCpuMs,
       };
+    };
+    const submitLoad = (label: string, targets: [string, string][], profiled = false) => {
+      const targetsFile = path.join(work, `${label.replace(/\W+/g, '-')}.json`);
+      writeFileSync(targetsFile, JSON.stringify(targets));
+      return load(
+        label,
+        'POST /api/v1/dossiers/:id/submit',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: '{}',
+          targetsFile,
+        },
+        profiled,
+      );
     };
 
     // Samples what the database sessions are doing while the spread load runs.
-    const sampler = new pg.Client({ connectionString: t.config.databaseUrl });
+    const sampler = uncounted(new pg.Client({ connectionString: t.config.databaseUrl }));
     await sampler.connect();
     const samples = { busy: 0, audit: 0, auditLockWait: 0, lockWait: 0, idleInTransaction: 0 };
     const statements = new Map<string, number>();
-    let sampling = true;
-    const sampling$ = (async () => {
+    let sampling = false;
+    const sample = async () => {
       while (sampling) {
         const { rows } = await sampler.query<{
           query: string;
@@ -198,14 +217,19 @@ runBench(async () => {
         }
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-    })();
+    };
 
-    const hello = await measure(t, 'platform hello world', HELLO_PATH);
-    const spreadResult = await submitLoad('submit, 20 agencies', spread);
+    const helloRun = await load('platform hello world', HELLO_PATH, { targetsFile: undefined });
+    const hello = helloRun.result;
+    sampling = true;
+    const sampling$ = sample();
+    const spreadRun = await submitLoad('submit, 20 agencies', spread, true);
+    const spreadResult = spreadRun.result;
     sampling = false;
     await sampling$;
     await sampler.end();
-    const hotResult = await submitLoad('submit, one agency', hot);
+    const hotRun = await submitLoad('submit, one agency', hot);
+    const hotResult = hotRun.result;
 
     const submitted = await database.pool.query<{ n: number; codes: number }>(
       `SELECT count(*)::int AS n, count(DISTINCT code)::int AS codes
@@ -241,6 +265,25 @@ runBench(async () => {
     console.log('busiest statements:');
     for (const [statement, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 6))
       console.log(`  ${share(n, samples.busy).padStart(4)}  ${statement}`);
+    // What the server spent per request: statements (round trips), its own CPU and the database's.
+    const per = (n: number | null, r: LoadResult) =>
+      n === null || r.requests === 0 ? '—' : (n / r.requests).toFixed(2);
+    console.log('\nper request, server side (the load client runs in a process of its own):');
+    console.log('                       statements  server CPU ms  database CPU ms  client CPU ms');
+    for (const run of [helloRun, spreadRun, hotRun])
+      console.log(
+        `  ${run.result.label.padEnd(20)} ${per(run.meter.statements, run.result).padStart(10)}` +
+          `  ${per(run.meter.serverCpuMs, run.result).padStart(13)}  ${per(run.meter.databaseCpuMs, run.result).padStart(15)}` +
+          `  ${per(run.clientCpuMs, run.result).padStart(13)}`,
+      );
+    console.log(`statements per submission ("${spreadResult.label}"):`);
+    for (const [text, n] of [...spreadRun.meter.byText].sort((a, b) => b[1] - a[1]).slice(0, 25))
+      console.log(`  ${per(n, spreadResult).padStart(5)}  ${text}`);
+    console.log(
+      `load average at the end: ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(', ')}`,
+    );
     return code;
   } finally {
     rmSync(work, { recursive: true, force: true });
