@@ -120,6 +120,7 @@ export function createDossiersModule(deps: {
       register: async (app) => {
         registerDossierRoutes(app, service);
         registerBackofficeRoutes(app, service);
+        (await import('./routes-workflow.ts')).registerWorkflowRoutes(app, service);
         await registerDossierPages(app, service, pageSections);
       },
     },

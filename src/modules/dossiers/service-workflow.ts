@@ -39,6 +39,8 @@ const toWorkflowView = (w: WorkflowRow): WorkflowView => ({
   createdBy: w.created_by,
 });
 
+const ACCOUNT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function createWorkflows(deps: DossiersDeps) {
   const { db } = deps;
   const agencyOf = (ctx: RequestContext) => {
@@ -109,10 +111,23 @@ export function createWorkflows(deps: DossiersDeps) {
     },
 
     /** The versions of the procedure's workflow at the officer's agency (and every agency's), newest first. */
-    async workflowHistory(ctx: RequestContext, procedureCode: string): Promise<WorkflowView[]> {
+    async workflowHistory(
+      ctx: RequestContext,
+      procedureCode: string,
+    ): Promise<(WorkflowView & { createdByName: string | null })[]> {
       const agencyId = agencyOf(ctx);
       if (!(await deps.services.getPublished(procedureCode))) throw ProcedureNotAvailable();
-      return (await workflowRepo.versions(db, procedureCode, agencyId, 50)).map(toWorkflowView);
+      const rows = await workflowRepo.versions(db, procedureCode, agencyId, 50);
+      const names = new Map<string, string | null>();
+      for (const r of rows)
+        if (!names.has(r.created_by))
+          names.set(
+            r.created_by,
+            ACCOUNT_ID.test(r.created_by)
+              ? ((await deps.officials.get(r.created_by))?.fullName ?? null)
+              : null,
+          );
+      return rows.map((r) => ({ ...toWorkflowView(r), createdByName: names.get(r.created_by) ?? null }));
     },
 
     /** The units of the officer's agency a step may be routed to (id and name). */

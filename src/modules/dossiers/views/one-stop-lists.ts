@@ -1,9 +1,9 @@
 // Back-office pages without JavaScript: work lists (my tasks, my unit's, due soon, overdue),
-// search with filters, counter / postal intake with the procedure's form and a scan, and the
-// workflow of a procedure (view, and edit for agency administrators).
+// search with filters, counter / postal intake with the procedure's form and a scan. The workflow
+// editor is in workflow-editor.ts (routes-workflow.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { hasRole, isPlatformAdmin } from '../../../platform/context.ts';
+import { hasRole } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/types.ts';
 import { formatDate, formatDateTime } from '../../../platform/i18n/index.ts';
@@ -16,7 +16,6 @@ import {
   notice,
   select,
   table,
-  textarea,
   type FieldError,
 } from '../../../platform/pages/components.ts';
 import { html } from '../../../platform/pages/html.ts';
@@ -30,7 +29,6 @@ import {
 import { ProcedureNotAvailable } from '../errors.ts';
 import type { DossierService } from '../service.ts';
 import { dossierChannels, dossierStatuses } from '../tables.ts';
-import { allottedText, roleTitles } from '../workflow/definition.ts';
 import { statusTag } from './follow.ts';
 import { bm } from './messages-backoffice.ts';
 import { dm } from './messages.ts';
@@ -324,107 +322,4 @@ export async function registerBackofficePages(app: App, service: DossierService)
     });
     done();
   });
-
-  // ── Workflows ────────────────────────────────────────────────────────────────────────────
-  const codeParams = z.object({ code: z.string().min(1).max(100) });
-  async function workflowPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    code: string,
-    o: { text?: string; errors?: FieldError[] } = {},
-  ) {
-    const l = request.locale;
-    const w = await service.workflowOf(request.ctx, code);
-    const title = bm.t('workflowTitle', l, { code });
-    const mayEdit = hasRole(request.ctx.actor, 'admin') || isPlatformAdmin(request.ctx.actor);
-    return renderPage(request, reply, {
-      title,
-      status: o.errors?.length ? 400 : 200,
-      body: html`<h1>${title}</h1>
-        ${errorSummary(o.errors ?? [], l)}
-        <p>
-          ${bm.t('version', l, { n: w.version })}${w.isDefault ? html` — ${bm.t('workflowDefault', l)}` : ''}
-        </p>
-        ${table({
-          caption: title,
-          headers: [bm.t('step', l), bm.t('role', l), bm.t('allotted', l)],
-          rows: w.steps.map((s) => [
-            s.name[l],
-            roleTitles[s.role]?.[l] ?? s.role,
-            allottedText(s.allotted)[l],
-          ]),
-          empty: '—',
-        })}
-        ${
-          mayEdit
-            ? form({
-                action: `/admin/workflows/${encodeURIComponent(code)}`,
-                csrfToken: reply.generateCsrf(),
-                label: bm.t('save', l),
-                body: html`<p class="hint">${bm.t('workflowHint', l)}</p>
-                  ${textarea({ name: 'steps', label: bm.t('workflowSteps', l), rows: 14, maxLength: 20000, value: o.text ?? JSON.stringify(w.steps, null, 2), ...(o.errors?.length ? { error: o.errors[0]?.message ?? '' } : {}) })}
-                  ${select({
-                    name: 'supplementClock',
-                    label: bm.t('supplementClock', l),
-                    value: w.supplementClock,
-                    options: [
-                      { value: 'restart', label: bm.t('clockRestart', l) },
-                      { value: 'pause', label: bm.t('clockPause', l) },
-                    ],
-                  })}
-                  <p>${button(bm.t('save', l))}</p>`,
-              })
-            : ''
-        }`,
-    });
-  }
-  app.get('/admin/workflows/:code', { schema: { hide: true, params: codeParams } }, (request, reply) =>
-    workflowPage(request, reply, request.params.code),
-  );
-  app.post(
-    '/admin/workflows/:code',
-    {
-      schema: {
-        hide: true,
-        params: codeParams,
-        body: z.object({
-          _csrf: z.string().optional(),
-          steps: z.string().max(20000),
-          supplementClock: z.string().max(20).optional(),
-        }),
-      },
-    },
-    async (request, reply) => {
-      const { code } = request.params;
-      const l = request.locale;
-      let steps: unknown;
-      try {
-        steps = JSON.parse(request.body.steps);
-      } catch {
-        return workflowPage(request, reply, code, {
-          text: request.body.steps,
-          errors: [{ field: 'steps', message: 'JSON' }],
-        });
-      }
-      try {
-        await service.saveWorkflow(request.ctx, code, {
-          steps,
-          supplementClock: request.body.supplementClock,
-        });
-      } catch (error) {
-        const issues =
-          error instanceof AppError
-            ? (error.details as { issues?: { path: string; message: string }[] } | undefined)?.issues
-            : undefined;
-        const message =
-          pageError(error, l) +
-          (issues?.length ? ` (${issues.map((i) => `${i.path}: ${i.message}`).join('; ')})` : '');
-        return workflowPage(request, reply, code, {
-          text: request.body.steps,
-          errors: [{ field: 'steps', message: message.slice(0, 1000) }],
-        });
-      }
-      return reply.redirect(`/admin/workflows/${encodeURIComponent(code)}`, 303);
-    },
-  );
 }
