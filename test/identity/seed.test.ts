@@ -36,6 +36,21 @@ describe('demo accounts and create-admin', () => {
     const c = await signIn(t, first);
     const list = await c.get('/admin/accounts');
     assert.match(list.html, /nghean\.vanthu/, 'the platform administrator sees every agency');
+    // The specialist works in the demo unit, the Department of Justice below Nghệ An.
+    const unit = await t.platform.directory.service.resolveCode('demo.H41.so-tu-phap');
+    assert.equal(unit?.current.name, 'Sở Tư pháp tỉnh Nghệ An');
+    const specialist = await t.platform.identity.service.listAccounts(ctx, {
+      search: 'nghean.chuyenvien',
+      page: 1,
+      pageSize: 5,
+    });
+    assert.equal(specialist.accounts[0]?.unitId, unit?.current.id);
+    const leader = await t.platform.identity.service.listAccounts(ctx, {
+      search: 'nghean.lanhdao',
+      page: 1,
+      pageSize: 5,
+    });
+    assert.equal(leader.accounts[0]?.unitId, null);
   });
 
   it('creates an administrator for the CLI with a generated password', async () => {

@@ -12,7 +12,20 @@ interface DemoAccount {
   fullName: string;
   agencyCode: string;
   roles: Role[];
+  /** Placed in the demo unit of the agency. */
+  inUnit?: boolean;
 }
+
+/**
+ * The demo unit of Nghệ An: the provincial one-stop hands justice dossiers to the Department of
+ * Justice, so a workflow step routed to it goes to its specialist only. Found again by its code.
+ */
+const demoUnit = {
+  parentCode: '000.00.00.H41',
+  code: 'demo.H41.so-tu-phap',
+  name: 'Sở Tư pháp tỉnh Nghệ An',
+  shortName: 'Sở Tư pháp',
+} as const;
 
 /** The demo people: an operator at the Government Office and three officials of Nghệ An. */
 const demoAccounts: DemoAccount[] = [
@@ -41,6 +54,7 @@ const demoAccounts: DemoAccount[] = [
     fullName: 'Phạm Thị Thẩm',
     agencyCode: '000.00.00.H41',
     roles: ['specialist'],
+    inUnit: true,
   },
   {
     username: 'nghean.lanhdao',
@@ -64,6 +78,7 @@ export async function seedDemoAccounts(
 ): Promise<{ username: string; password: string }> {
   const file = path.join(dataDir, 'demo-admin.json');
   const stored = existsSync(file) ? storedSchema.parse(JSON.parse(readFileSync(file, 'utf8'))) : {};
+  const unitId = await seedDemoUnit(directory, ctx);
   for (const demo of demoAccounts) {
     const resolved = await directory.resolveCode(demo.agencyCode);
     if (!resolved) {
@@ -79,6 +94,7 @@ export async function seedDemoAccounts(
       email: `${demo.username}@demo.lienthong.invalid`,
       agencyId: resolved.current.id,
       roles: demo.roles,
+      ...(demo.inUnit && unitId ? { unitId } : {}),
       password,
     });
   }
@@ -87,6 +103,22 @@ export async function seedDemoAccounts(
   const admin = stored['admin'];
   if (!admin) throw new Error('demo administrator missing');
   return { username: 'admin', password: admin.password };
+}
+
+/** The demo unit below Nghệ An (created once; null when Nghệ An is not in the directory). */
+async function seedDemoUnit(directory: DirectoryService, ctx: RequestContext): Promise<string | null> {
+  const existing = await directory.resolveCode(demoUnit.code);
+  if (existing) return existing.current.id;
+  const parent = await directory.resolveCode(demoUnit.parentCode);
+  if (!parent) return null;
+  const unit = await directory.createAgency(ctx, {
+    name: demoUnit.name,
+    shortName: demoUnit.shortName,
+    kind: 'department',
+    parentId: parent.current.id,
+    codes: [{ scheme: 'LOCAL', code: demoUnit.code }],
+  });
+  return unit.id;
 }
 
 /** `lienthong create-admin`: an administrator of the agency holding `agencyCode`. */

@@ -29,6 +29,8 @@ export interface CreateAccountInput {
   phone?: string | null;
   /** Required for officials. */
   agencyId?: string | null;
+  /** A unit of the agency (a directory agency below it) the official belongs to. */
+  unitId?: string | null;
   roles?: Role[];
   /** When absent, a temporary password is generated, returned once, and must be changed. */
   password?: string;
@@ -123,6 +125,7 @@ export function createAccountService(deps: ServiceDeps) {
       if (kind === 'official') {
         if (!input.agencyId) throw AgencyNotFound();
         await knownAgency(ctx, input.agencyId);
+        if (input.unitId) await requireUnitOf(directory, input.agencyId, input.unitId);
       } else enforce(mayManage(ctx.actor, null), AgencyNotFound);
       if (!mayGrantRoles(ctx.actor, [], roles)) throw RoleNotGrantable();
       if (input.password !== undefined && !acceptablePassword(input.password, input.username))
@@ -143,7 +146,7 @@ export function createAccountService(deps: ServiceDeps) {
             now: at,
           });
           if (kind === 'official' && input.agencyId)
-            await repo.moveMembership(trx, newId, input.agencyId, roles, at);
+            await repo.moveMembership(trx, newId, input.agencyId, roles, at, input.unitId ?? null);
           await recordAudit(kernelTx, ctx, {
             action: 'identity.account.created',
             subjectType: 'account',
