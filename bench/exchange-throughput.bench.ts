@@ -3,8 +3,12 @@
  * (10 KB of header text + a 100 KB PDF) sent concurrently through the API, then delivered by the
  * workers; and one 50 MB packet streamed in, with the server's peak RSS growth.
  *
+ * The client that sends the packets runs in a child process (bench/support/packet-client.ts).
+ *
  *   node bench/exchange-throughput.bench.ts   (EXCHANGE_BENCH_PACKETS=2000 by default)
+ *   BENCH_PROFILE=/tmp/prof …                 CPU profiles of the server during accept and deliver
  */
+import { loadavg } from 'node:os';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { buildNewEdoc, writeEdxml } from '../src/modules/exchange/index.ts';
@@ -20,13 +24,12 @@ import {
   type LoadResult,
   type Target,
 } from './lib.ts';
+import { acceptRow, packetFile, startPacketClient } from './support/packet-client.ts';
+import { cpuPer } from './support/cpu.ts';
+import { profilePhase } from './support/profile.ts';
 
 const PACKETS = Number(process.env['EXCHANGE_BENCH_PACKETS'] ?? 2000);
 const CONCURRENCY = 32;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-}
 
 async function main(): Promise<number> {
   let senderId = '';
@@ -61,38 +64,25 @@ async function main(): Promise<number> {
       ),
     );
   const bodies = Array.from({ length: PACKETS }, (_, n) => packetOf(n));
-  const latencies: number[] = [];
-  let errors = 0;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (let n = next++; n < PACKETS; n = next++) {
-        const t0 = performance.now();
-        const r = await fetch(`${t.baseUrl}/api/v1/exchange/packets`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/xml', authorization: `Bearer ${token}` },
-          body: bodies[n],
-        });
-        await r.arrayBuffer();
-        latencies.push(performance.now() - t0);
-        if (r.status !== 201) errors++;
-      }
-    }),
-  );
-  const acceptSeconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const accept: LoadResult = {
-    label: 'accept packet',
-    path: 'POST /api/v1/exchange/packets',
-    connections: CONCURRENCY,
-    seconds: Math.round(acceptSeconds),
-    requests: PACKETS,
-    rps: PACKETS / acceptSeconds,
-    p50: Math.round(percentile(latencies, 0.5)),
-    p99: Math.round(percentile(latencies, 0.99)),
-    errors,
+  // The client runs in a process of its own: it does not take the server's event loop.
+  const packets = packetFile(bodies);
+  const client = startPacketClient();
+  const run = {
+    url: `${t.baseUrl}/api/v1/exchange/packets`,
+    token,
+    file: packets.file,
+    sizes: packets.sizes,
+    concurrency: CONCURRENCY,
   };
+  const acceptCpu = await cpuPer(t.config.databaseUrl, PACKETS, () =>
+    profilePhase('accept', () => client.post(run)),
+  );
+  const sent = acceptCpu.value;
+  client.stop();
+  packets.remove();
+  const accept = acceptRow('accept packet', run, sent, ['201']);
+  const acceptSeconds = sent.elapsedMs / 1000;
+  const errors = accept.errors;
 
   // Delivery: the workers drain the queue the accepted packets left.
   const worker = await startWorker({
@@ -102,13 +92,17 @@ async function main(): Promise<number> {
     logger: t.platform.app.log as never,
   });
   const deliverStarted = performance.now();
-  for (;;) {
-    const r = await sql<{
-      n: string;
-    }>`SELECT count(*) AS n FROM exchange_deliveries WHERE state = 'pending'`.execute(t.database.db);
-    if (Number(r.rows[0]?.n) === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const deliverCpu = await cpuPer(t.config.databaseUrl, PACKETS, () =>
+    profilePhase('deliver', async () => {
+      for (;;) {
+        const r = await sql<{
+          n: string;
+        }>`SELECT count(*) AS n FROM exchange_deliveries WHERE state = 'pending'`.execute(t.database.db);
+        if (Number(r.rows[0]?.n) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }),
+  );
   const deliverSeconds = (performance.now() - deliverStarted) / 1000;
   await worker.stop();
   const delivered: LoadResult = {
@@ -160,6 +154,11 @@ async function main(): Promise<number> {
     `\n50 MB packet: HTTP ${bigResponse.status}${bigAnswer.code ? ` ${bigAnswer.code}` : ''} in ${((performance.now() - bigStarted) / 1000).toFixed(1)} s; peak RSS growth ${growthMb.toFixed(0)} MB (client and server share this process)`,
   );
 
+  console.log(
+    `CPU per packet: accept ${acceptCpu.text} (client ${(sent.clientCpuMs / PACKETS).toFixed(2)} ms); deliver ${deliverCpu.text}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const targets: Target[] = [
     { text: `accept + deliver ≥ 500 packets/s (got ${both.rps.toFixed(0)})`, met: both.rps >= 500 },
     { text: `accept p99 < 50 ms (got ${accept.p99} ms)`, met: accept.p99 < 50 },
