@@ -33,6 +33,8 @@ export interface ExchangeModule {
   service: ExchangeService & {
     /** Delivers one delivery now (what the job does); for tests and tools. */
     deliverNow(deliveryId: string): Promise<'delivered' | 'already'>;
+    /** Delivers up to `limit` pending local deliveries now, in one batch (what the worker does); how many. */
+    deliverPendingNow(limit?: number): Promise<number>;
     /** Re-enqueues deliveries left pending longer than `staleMs`. */
     sweepStale(staleMs: number): Promise<number>;
     /** Figures of one agency over a period (item 9): also the dashboard's source. */
@@ -58,13 +60,14 @@ export function createExchangeModule(deps: ExchangeDeps): ExchangeModule {
   // Federation (issue 3, item 8): routes to peers, the signed peer protocol, the admin page.
   const federation = createFederation(c);
   const delivery = createDelivery(c, federation.transport);
-  const service = createExchangeService(c, delivery.job);
-  const peerSender = createSender(c, delivery.job);
+  const service = createExchangeService(c, delivery.queue);
+  const peerSender = createSender(c, delivery.queue);
   const stats = createStats({ db: c.db, calendar: c.calendar });
   return {
     service: {
       ...service,
       deliverNow: delivery.deliver,
+      deliverPendingNow: (limit) => delivery.deliverBatch(limit),
       sweepStale: delivery.sweep,
       stats,
       peers: federation.peers,
@@ -101,6 +104,6 @@ export function createExchangeModule(deps: ExchangeDeps): ExchangeModule {
         visible: (actor) => actor.kind === 'official',
       },
     ],
-    jobs: [delivery.job],
+    jobs: [delivery.job, delivery.localJob],
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import type { ExchangeTables } from './tables.ts';
@@ -123,15 +124,68 @@ export const exchangeRepo = {
     await x(db).updateTable('exchange_packets').set(set).where('id', '=', id).execute();
   },
 
-  /** The next number of an agency's inbox; the counter row stays locked until commit. */
-  async nextInboxSeq(db: DbOrTx, agencyId: string): Promise<string> {
+  /**
+   * Takes `count` numbers of an agency's inbox at once; returns the last. The counter row stays
+   * locked until commit, so numbers commit in order and a cursor never skips a late commit.
+   */
+  async takeInboxSeqs(db: DbOrTx, agencyId: string, count: number): Promise<string> {
     const r = await sql<{ last_seq: string }>`
-      INSERT INTO exchange_inbox_counters (agency_id, last_seq) VALUES (${agencyId}, 1)
-      ON CONFLICT (agency_id) DO UPDATE SET last_seq = exchange_inbox_counters.last_seq + 1
+      INSERT INTO exchange_inbox_counters (agency_id, last_seq) VALUES (${agencyId}, ${count})
+      ON CONFLICT (agency_id) DO UPDATE SET last_seq = exchange_inbox_counters.last_seq + ${count}
       RETURNING last_seq`.execute(db);
     const seq = r.rows[0]?.last_seq;
     if (seq === undefined) throw new Error('inbox counter not returned');
     return String(seq);
+  },
+
+  /** Locked local deliveries become `delivered` with their inbox numbers, and status 01 is recorded, in bulk. */
+  async markDeliveredLocal(db: DbOrTx, rows: { id: string; inboxSeq: string }[], at: Date): Promise<void> {
+    if (rows.length === 0) return;
+    const ids = rows.map((r) => r.id);
+    await sql`
+      UPDATE exchange_deliveries d SET state = 'delivered', delivered_at = ${at}, inbox_seq = v.seq,
+        attempts = d.attempts + 1, last_attempt_at = ${at},
+        current_status = coalesce(d.current_status, '01'), status_at = coalesce(d.status_at, ${at})
+      FROM unnest(${ids}::uuid[], ${rows.map((r) => r.inboxSeq)}::bigint[]) AS v(id, seq)
+      WHERE d.id = v.id`.execute(db);
+    await sql`
+      INSERT INTO exchange_status_events (id, delivery_id, code, occurred_at)
+      SELECT e.id, e.delivery_id, '01', ${at}
+      FROM unnest(${rows.map(() => randomUUID())}::uuid[], ${ids}::uuid[]) AS e(id, delivery_id)
+      ON CONFLICT (delivery_id, code) DO NOTHING`.execute(db);
+  },
+
+  /**
+   * Claims up to `limit` local pending deliveries, oldest first, locked until commit; rows another
+   * transaction holds are skipped. A delivery that failed waits 2^attempts seconds (at most an hour).
+   */
+  async claimLocalPending(db: DbOrTx, limit: number): Promise<DeliveryRow[]> {
+    const r = await sql<DeliveryRow>`
+      SELECT * FROM exchange_deliveries
+      WHERE state = 'pending' AND route = 'local'
+        AND (last_attempt_at IS NULL
+             OR last_attempt_at < now() - make_interval(secs => least(power(2, attempts), 3600)))
+      ORDER BY created_at
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED`.execute(db);
+    return r.rows;
+  },
+
+  /** A failed attempt at a local delivery: counted, and the next one waits (see claimLocalPending). */
+  async recordFailedAttempt(db: DbOrTx, id: string): Promise<void> {
+    await sql`UPDATE exchange_deliveries SET attempts = attempts + 1, last_attempt_at = now()
+      WHERE id = ${id} AND state = 'pending'`.execute(db);
+  },
+
+  async attachmentsOf(db: DbOrTx, packetIds: string[]): Promise<AttachmentRow[]> {
+    if (packetIds.length === 0) return [];
+    return x(db)
+      .selectFrom('exchange_attachments')
+      .selectAll()
+      .where('packet_id', 'in', packetIds)
+      .orderBy('packet_id')
+      .orderBy('n')
+      .execute();
   },
 
   async inbox(db: DbOrTx, agencyId: string, after: string, limit: number): Promise<DeliveryRow[]> {
@@ -162,17 +216,28 @@ export const exchangeRepo = {
       .execute();
   },
 
-  /** Deliveries still pending whose last attempt is older than `staleMs`: marked and returned. */
-  async claimStalePending(db: DbOrTx, staleMs: number, limit: number): Promise<string[]> {
+  /** Local deliveries pending for longer than `staleMs` since written or last tried (a lost wake-up). */
+  async countStaleLocalPending(db: DbOrTx, staleMs: number): Promise<number> {
+    const r = await sql<{ n: string }>`
+      SELECT count(*) AS n FROM exchange_deliveries
+      WHERE state = 'pending' AND route = 'local'
+        AND coalesce(last_attempt_at, created_at) < now() - make_interval(secs => ${staleMs / 1000})`.execute(
+      db,
+    );
+    return Number(r.rows[0]?.n ?? 0);
+  },
+
+  /** Peer deliveries still pending whose last attempt is older than `staleMs`: marked and returned. */
+  async claimStalePeerPending(db: DbOrTx, staleMs: number, limit: number): Promise<string[]> {
     const r = await sql<{ id: string }>`
       UPDATE exchange_deliveries SET last_attempt_at = now()
       WHERE id IN (
         SELECT id FROM exchange_deliveries
-        WHERE state = 'pending'
-          -- federation: a peer that stays down is tried again less and less often (at most hourly)
+        WHERE state = 'pending' AND route <> 'local'
+          -- a peer that stays down is tried again less and less often (at most hourly)
           AND coalesce(last_attempt_at, created_at) < now() - make_interval(secs => ${staleMs / 1000}
-                * CASE WHEN route = 'local' THEN 1 ELSE least(power(2, attempts), 60) END)
-          -- federation: a delivery a peer refused for good is not retried
+                * least(power(2, attempts), 60))
+          -- a delivery a peer refused for good is not retried
           AND NOT EXISTS (SELECT 1 FROM exchange_peer_deliveries f
                           WHERE f.delivery_id = exchange_deliveries.id AND f.failed_at IS NOT NULL)
         ORDER BY created_at

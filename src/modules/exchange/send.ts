@@ -5,7 +5,7 @@ import { actorId, type RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { enqueue } from '../../platform/jobs/index.ts';
 import type { ExchangeContext } from './deps.ts';
-import type { DeliverJob } from './delivery.ts';
+import type { DeliveryQueue } from './delivery.ts';
 import type { BlobRef } from '../../platform/blobs/index.ts';
 import type { EdxmlPacket } from './edxml/index.ts';
 import { SenderMismatch, SignatureInvalid, StatusNotAllowed } from './errors.ts';
@@ -44,7 +44,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Accepting packets: stream, check, plan, land the blobs, then one transaction, then the answer. */
-export function createSender(c: ExchangeContext, deliverJob: DeliverJob) {
+export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
   const planner = createPlanner(c);
   const log = c.logger;
 
@@ -69,8 +69,11 @@ export function createSender(c: ExchangeContext, deliverJob: DeliverJob) {
       added_by_packet_id: addedBy,
     }));
     await exchangeRepo.insertDeliveries(trx, rows);
+    // Local deliveries are taken in batches by the local deliverer, woken after the commit
+    // (`queue.kick`); a delivery to a peer has its own job, retried while the peer is down.
     for (const row of rows)
-      await enqueue(trx, deliverJob, { deliveryId: row.id }, { jobKey: `exchange-deliver:${row.id}` });
+      if (row.route !== 'local')
+        await enqueue(trx, queue.peerJob, { deliveryId: row.id }, { jobKey: `exchange-deliver:${row.id}` });
   }
 
   async function applyStatus(
@@ -321,7 +324,10 @@ export function createSender(c: ExchangeContext, deliverJob: DeliverJob) {
       const existing = await exchangeRepo.findByDedupe(c.db, plan.sender.id, plan.dedupeKey);
       if (existing) {
         await staged.discard();
-        if (fromPeer) await addMissingDeliveries(existing.id, plan.recipients);
+        if (fromPeer) {
+          await addMissingDeliveries(existing.id, plan.recipients);
+          void queue.kick();
+        }
         return result(plan, packet, existing.id, true, existing.signature);
       }
       let signature: {
@@ -337,6 +343,7 @@ export function createSender(c: ExchangeContext, deliverJob: DeliverJob) {
       const { attachments } = await staged.land();
       try {
         const id = await commit(ctx, staged, plan, signature, attachments);
+        void queue.kick();
         log.info(
           { action: 'exchange.accepted', packetId: id, recipients: plan.recipients.length },
           'packet accepted',

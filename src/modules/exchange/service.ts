@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { recordAudit } from '../../platform/audit/index.ts';
 import { isPlatformAdmin, type RequestContext } from '../../platform/context.ts';
 import type { ExchangeContext } from './deps.ts';
-import type { DeliverJob } from './delivery.ts';
+import type { DeliveryQueue } from './delivery.ts';
 import { buildStatus, writeEdxml } from './edxml/index.ts';
 import { NoAgency, PacketNotFound } from './errors.ts';
 import { canReadFor, exchangeAgencyOf } from './policies.ts';
@@ -98,9 +98,9 @@ const MIME: Record<string, string> = {
 };
 
 /** The exchange service: send, inbox, sent, fetch, acknowledge, per-recipient statuses. */
-export function createExchangeService(c: ExchangeContext, deliverJob: DeliverJob) {
+export function createExchangeService(c: ExchangeContext, queue: DeliveryQueue) {
   const { db } = c;
-  const sender = createSender(c, deliverJob);
+  const sender = createSender(c, queue);
 
   function agencyOf(ctx: RequestContext, asked?: string): string {
     const agency = asked ?? exchangeAgencyOf(ctx.actor);
