@@ -148,41 +148,25 @@ describe('one-stop back office: from online filing to the signed result, in brow
     await admin.goto(`${h.baseUrl}/admin/workflows/${procedure.code}`);
     await accessible(admin);
     assert.match(await main(admin), /quy trình mặc định/);
-    const steps = [
-      {
-        key: 'tham_dinh',
-        name: { vi: 'Thẩm định hồ sơ', en: 'Examination' },
-        role: 'specialist',
-        allotted: { workingDays: 1 },
-      },
-      {
-        key: 'phe_duyet',
-        name: { vi: 'Phê duyệt', en: 'Approval' },
-        role: 'unit_leader',
-        allotted: { workingHours: 4 },
-      },
-      {
-        key: 'ky',
-        name: { vi: 'Ký số kết quả', en: 'Signature' },
-        role: 'admin',
-        allotted: { workingHours: 4 },
-      },
-      {
-        key: 'tra_ket_qua',
-        name: { vi: 'Trả kết quả', en: 'Return' },
-        role: 'one_stop_officer',
-        allotted: { workingHours: 4 },
-      },
-    ];
-    await admin.getByLabel('Các bước (JSON)').fill('[{"key": "x"}]');
+    // The editor is a form: add a step (before the return), take it out again, no JavaScript.
+    await admin.getByRole('button', { name: 'Thêm bước' }).click();
+    assert.equal(await admin.locator('fieldset.workflow-step').count(), 5);
+    await accessible(admin);
+    await admin.getByRole('button', { name: 'Xóa bước 4' }).click();
+    assert.equal(await admin.locator('fieldset.workflow-step').count(), 4);
+    await admin.locator('[name="s0_amount"]').fill('một');
     await admin.getByRole('button', { name: 'Lưu phiên bản mới' }).click();
     assert.ok(await admin.locator('.error-summary').isVisible(), 'an invalid workflow is refused');
+    assert.match(await main(admin), /Nhập số ngày làm việc/);
     await accessible(admin);
-    await admin.getByLabel('Các bước (JSON)').fill(JSON.stringify(steps));
+    await admin.locator('[name="s0_amount"]').fill('1');
+    await admin.locator('[name="s2_nameVi"]').fill('Ký số kết quả');
+    await admin.locator('[name="s2_nameEn"]').fill('Signature');
+    await admin.locator('[name="s2_role"]').selectOption('admin');
     await admin.getByRole('button', { name: 'Lưu phiên bản mới' }).click();
     const text = await main(admin);
     assert.match(text, /Phiên bản 1/);
-    assert.match(text, /Ký số kết quả/);
+    assert.equal(await admin.locator('[name="s2_nameVi"]').inputValue(), 'Ký số kết quả');
     await admin.close();
   });
 
