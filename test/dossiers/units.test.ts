@@ -187,6 +187,38 @@ describe('steps routed to a unit go to that unit’s officials', () => {
     assert.equal(stopped.status, 'stopped');
   });
 
+  it('shows the unit queue on the tasks page and refuses another unit’s take over HTTP', async () => {
+    clock.now = null;
+    const d = await accepted();
+    const code = d.code ?? '';
+    const signedIn = async (unit: AgencySummary) => {
+      const client = await h.official(agency.id, ['specialist']);
+      const id = (await client.get('/api/v1/identity/whoami').then((r) => JSON.parse(r.html))) as {
+        accountId: string;
+      };
+      await h.identity.service.setMembership(system, id.accountId, {
+        agencyId: agency.id,
+        roles: ['specialist'],
+        unitId: unit.id,
+      });
+      return client;
+    };
+    const inP = await signedIn(unitP);
+    const inQ = await signedIn(unitQ);
+    const listP = await inP.get('/one-stop/tasks?list=unit');
+    assert.ok(listP.html.includes(code));
+    assert.match(listP.html, /Chờ nhận — Phòng Tư pháp/);
+    assert.ok(!(await inQ.get('/one-stop/tasks?list=unit')).html.includes(code));
+    const r = await inQ.request('POST', `/api/v1/backoffice/dossiers/${d.id}/take`, {
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ version: d.rowVersion }),
+    });
+    assert.equal(r.status, 403);
+    const body = (await r.json()) as { code: string; message: string };
+    assert.equal(body.code, 'DOSSIER_STEP_OF_OTHER_UNIT');
+    assert.match(body.message, /đơn vị khác/);
+  });
+
   it('refuses a workflow naming a unit of another agency', async () => {
     await assert.rejects(
       h.dossiers.service.saveWorkflow(head, procedure.code, {

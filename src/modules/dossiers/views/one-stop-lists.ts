@@ -88,7 +88,8 @@ export async function registerBackofficePages(app: App, service: DossierService)
               html`<a href="/one-stop/dossiers/${t.dossierId}">${t.code ?? ''}</a>`,
               `${t.name[l]} — ${t.procedureName}`,
               t.applicantName,
-              t.assigneeName ?? bm.t('queue', l),
+              // A step routed to a unit waits in that unit's queue.
+              t.assigneeName ?? (t.unitName ? `${bm.t('queue', l)} — ${t.unitName}` : bm.t('queue', l)),
               t.dueAt ? formatDateTime(t.dueAt) : '—',
               t.overdue ? bm.t('late', l) : t.dueSoon ? bm.t('listDueSoon', l) : '',
             ]),
