@@ -193,9 +193,8 @@ describe('steps routed to a unit go to that unit’s officials', () => {
     const code = d.code ?? '';
     const signedIn = async (unit: AgencySummary) => {
       const client = await h.official(agency.id, ['specialist']);
-      const id = (await client.get('/api/v1/identity/whoami').then((r) => JSON.parse(r.html))) as {
-        accountId: string;
-      };
+      const who = await client.get('/api/v1/identity/whoami');
+      const id = JSON.parse(who.html) as { accountId: string };
       await h.identity.service.setMembership(system, id.accountId, {
         agencyId: agency.id,
         roles: ['specialist'],
