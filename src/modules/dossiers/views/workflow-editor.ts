@@ -20,7 +20,7 @@ import { html, type SafeHtml } from '../../../platform/pages/html.ts';
 import { renderPage } from '../../../platform/pages/layout.ts';
 import type { WorkflowView } from '../service-workflow.ts';
 import type { WorkflowStepDef } from '../tables.ts';
-import { allottedText, roleTitles, supplementClocks } from '../workflow/definition.ts';
+import { allottedText, roleTitles, stepRoles, supplementClocks } from '../workflow/definition.ts';
 import { workflowIssueCodes, type WorkflowIssue } from '../workflow/issues.ts';
 import { bm } from './messages-backoffice.ts';
 
@@ -44,8 +44,6 @@ export type EditorAction =
   { kind: 'save' } | { kind: 'add' } | { kind: 'remove' | 'up' | 'down'; index: number };
 
 const MAX_STEPS = 20;
-/** Roles a step may be given (platform administrators run the instance, not dossiers). */
-const stepRoles = ['specialist', 'unit_leader', 'one_stop_officer', 'admin', 'records_clerk'] as const;
 const returnRoles = ['one_stop_officer', 'admin'] as const;
 
 const amountText = (n: number, l: Locale) => (l === 'vi' ? String(n).replace('.', ',') : String(n));

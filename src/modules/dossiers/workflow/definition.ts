@@ -5,7 +5,8 @@ import type { WorkCalendar } from '../../../platform/calendar/index.ts';
 import { officialRoles } from '../../../platform/context.ts';
 import type { Allotted, WorkflowStepDef } from '../tables.ts';
 
-const stepRoles = officialRoles.filter((r) => r !== 'platform_admin');
+/** Roles a step may be given (platform administrators run the instance, not dossiers). */
+export const stepRoles = officialRoles.filter((r) => r !== 'platform_admin');
 
 export const allottedSchema = z.union([
   z.strictObject({ workingDays: z.number().int().min(0).max(365) }),
