@@ -130,6 +130,32 @@ describe('an agency admin places an official in a unit of the agency', () => {
     assert.equal((read.body['account'] as { unitId: string | null }).unitId, null);
   });
 
+  it('creates an official directly in a unit; another agency’s unit is refused and nothing is created', async () => {
+    const made = await json(admin, 'POST', '/api/v1/identity/accounts', {
+      username: `tuphap${unique()}`,
+      fullName: 'Ngô Văn Hộ Tịch',
+      email: `tuphap${unique()}@example.gov.vn`,
+      agencyId: agency.id,
+      unitId: unit.id,
+      roles: ['specialist'],
+    });
+    assert.equal(made.status, 201);
+    assert.equal((made.body['account'] as { unitId: string }).unitId, unit.id);
+    const username = `tuphap${unique()}`;
+    const refused = await json(admin, 'POST', '/api/v1/identity/accounts', {
+      username,
+      fullName: 'Người Bên Cạnh',
+      email: `${username}@example.gov.vn`,
+      agencyId: agency.id,
+      unitId: otherUnit.id,
+      roles: ['specialist'],
+    });
+    assert.equal(refused.status, 404);
+    assert.equal(refused.body['code'], 'IDENTITY_UNIT_NOT_FOUND');
+    const list = await json(admin, 'GET', `/api/v1/identity/accounts?q=${username}`);
+    assert.equal((list.body['accounts'] as unknown[]).length, 0);
+  });
+
   it('an admin of another agency gets 404 for the official and for the units', async () => {
     const otherAdmin = await signIn(t, await createOfficial(t, { agencyId: other.id, roles: ['admin'] }));
     const r = await json(otherAdmin, 'PUT', `/api/v1/identity/accounts/${official.accountId}/membership`, {

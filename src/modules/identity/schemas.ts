@@ -50,6 +50,7 @@ export const createAccountBody = z.object({
   email: z.email().max(254),
   phone: z.string().max(32).nullable().optional(),
   agencyId: z.uuid(),
+  unitId: z.uuid().nullable().optional().describe('A unit of the agency the official belongs to'),
   roles: z.array(roleSchema).max(officialRoles.length),
   password: z.string().min(10).max(200).optional(),
 });
