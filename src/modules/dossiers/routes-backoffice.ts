@@ -222,6 +222,46 @@ export function registerBackofficeRoutes(app: App, service: DossierService): voi
     },
   );
   app.get(
+    '/api/v1/backoffice/result-register',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'The agency’s register of results for a year: every number taken, issued or void',
+        description:
+          'A number is reserved when taken, then issued (the dossier holds it) or void with the reason ' +
+          '(a stable error code, or ABANDONED): never reused, never a silent gap.',
+        querystring: z.object({
+          year: z.coerce.number().int().min(2000).max(2100),
+          after: z.coerce.number().int().min(0).optional().describe('`next` of the previous page'),
+          limit: z.coerce.number().int().min(1).max(500).optional(),
+        }),
+        response: {
+          200: z.object({
+            items: z
+              .array(
+                z
+                  .object({
+                    number: z.number().int(),
+                    year: z.number().int(),
+                    dossierId: z.uuid(),
+                    code: z.string().max(100).nullable(),
+                    state: z.enum(['reserved', 'issued', 'void']),
+                    reason: z.string().max(60).nullable(),
+                    takenAt: z.iso.datetime(),
+                    settledAt: isoTime,
+                  })
+                  .meta({ id: 'DossierResultRegisterEntry' }),
+              )
+              .max(500),
+            next: z.number().int().nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => service.resultRegister(request.ctx, request.query),
+  );
+  app.get(
     '/api/v1/backoffice/tasks',
     {
       schema: {

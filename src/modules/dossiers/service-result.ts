@@ -1,5 +1,5 @@
 // Results: the result document from the procedure's template (PDF), numbered in the agency's
-// register (consecutive per agency and year, a locked counter row like the dossier codes), and
+// register (consecutive per agency and year; every number taken is kept, issued or void), and
 // signed with the agency's certificate by the pki module: an XML-DSig signed manifest carrying
 // the PDF's SHA-256 (the key never leaves pki). Then the return (online, counter or post), the
 // applicant's notice, and the archive.
@@ -8,7 +8,9 @@ import { recordAudit } from '../../platform/audit/chain.ts';
 import { hasRole, systemContext, type RequestContext } from '../../platform/context.ts';
 import { formatDate } from '../../platform/i18n/index.ts';
 import type { DossiersDeps } from './deps.ts';
+import { AppError } from '../../platform/errors.ts';
 import {
+  DossierConflict,
   DossierInvalid,
   DossierNotFound,
   ProcedureNotAvailable,
@@ -17,6 +19,12 @@ import {
   StepNotYours,
 } from './errors.ts';
 import { renderResult } from './forms/index.ts';
+import {
+  ABANDONED_AFTER_MS,
+  resultRegisterRepo,
+  type RegisterEntryState,
+  type RegisterNumber,
+} from './result-register.ts';
 import { dossiersRepo, type DossierRow } from './repo.ts';
 import { header } from './service-desk.ts';
 import {
@@ -30,7 +38,20 @@ import {
 } from './shared.ts';
 import type { ReturnMethod } from './tables.ts';
 import { createEngine, officerName, workflowOfDossier } from './workflow/engine.ts';
-import { documentsRepo, registerRepo, stepsRepo } from './workflow/repo.ts';
+import { documentsRepo, stepsRepo, type StepRow } from './workflow/repo.ts';
+
+/** A number of the agency's register of results and what became of it. */
+export interface ResultRegisterEntry {
+  number: number;
+  year: number;
+  dossierId: string;
+  code: string | null;
+  state: RegisterEntryState;
+  /** Why a void number was voided: a stable error code, or ABANDONED. */
+  reason: string | null;
+  takenAt: string;
+  settledAt: string | null;
+}
 
 const xmlEscape = (s: string) =>
   s.replace(
@@ -67,11 +88,45 @@ export function createResults(deps: DossiersDeps) {
     return v;
   }
 
+  /** May the actor sign now? The holder of the step before the return (ký), or a leader. */
+  function maySign(ctx: RequestContext, step: StepRow | undefined, steps: number): boolean {
+    const holds =
+      ctx.actor.kind === 'official' &&
+      step !== undefined &&
+      hasRole(ctx.actor, step.role as never) &&
+      (!step.assignee_id || step.assignee_id === ctx.actor.accountId);
+    const signing = step !== undefined && step.step_index === steps - 2;
+    return (holds && signing) || hasRole(ctx.actor, 'unit_leader', 'admin');
+  }
+
+  /** Voids a number whose issuance failed, with the reason, so the register shows it (audited). */
+  async function voidNumber(ctx: RequestContext, n: RegisterNumber, dossierId: string, error: unknown) {
+    const reason = error instanceof AppError ? error.code : 'INTERNAL';
+    try {
+      await db.transaction().execute(async (trx) => {
+        if (!(await resultRegisterRepo.settle(trx, n, { state: 'void', reason }, deps.now()))) return;
+        await recordAudit(trx, ctx, {
+          action: 'dossiers.result_number_voided',
+          subjectType: 'dossier',
+          subjectIds: [dossierId],
+          agencyId: n.agencyId,
+          details: { year: n.year, number: n.number, reason },
+        });
+      });
+    } catch (e) {
+      // Still reserved: voided as ABANDONED by the next numbering after ABANDONED_AFTER_MS.
+      deps.logger.error({ action: 'dossiers.result_number_void_failed', dossierId, err: e }, 'void failed');
+    }
+  }
+
   return {
     /**
-     * Issues the result: renders it from the template, takes the next number of the agency's
-     * register for the year and signs it with the agency's certificate, in one transaction (a
-     * rolled-back issue gives its number back). The signer holds the open step (ký) or leads.
+     * Issues the result. Everything that can be checked is checked first, without locks (state,
+     * step, signer, version); the number is then taken in a statement of its own (the register's
+     * row is locked for that statement only); the PDF is rendered and signed outside any
+     * transaction; a short transaction re-checks the dossier (same version, same open step) and
+     * writes the result. A failure after numbering voids the number with its reason (never reused,
+     * never a silent gap: see BACKOFFICE.md).
      */
     async issueResult(
       ctx: RequestContext,
@@ -80,9 +135,14 @@ export function createResults(deps: DossiersDeps) {
     ): Promise<DossierView> {
       if (!deps.pki) throw SigningUnavailable();
       const pki = deps.pki;
-      const signer = await officerName(deps, ctx);
       const first = await agencyDossier(db, ctx, id);
-      const v = await versionOf(first);
+      requireVersion(first, o.version);
+      requireState(first, ['received', 'processing']);
+      if (first.result_sha256) throw DossierInvalid({ reason: 'result already issued' });
+      const step = await stepsRepo.open(db, id);
+      const w = await db.transaction().execute((trx) => workflowOfDossier(trx, first));
+      if (!maySign(ctx, step, w.steps.length)) throw StepNotYours();
+      const [v, signer] = await Promise.all([versionOf(first), officerName(deps, ctx)]);
       const labels = new Map(v.content.form.fields.map((f) => [f.key, f.label]));
       const values: [string, string][] = Object.entries(first.form_values)
         .filter(([, x]) => typeof x === 'string' || typeof x === 'number')
@@ -91,26 +151,26 @@ export function createResults(deps: DossiersDeps) {
       const body =
         o.body?.trim().slice(0, 4000) ||
         `${first.agency_name} cấp ${v.content.result.name} cho ông/bà ${first.applicant_name} theo hồ sơ ${first.code ?? ''}.`;
-      const row = await db.transaction().execute(async (trx) => {
-        const locked = await agencyDossier(trx, ctx, id, true);
-        requireVersion(locked, o.version);
-        requireState(locked, ['received', 'processing']);
-        if (locked.result_sha256) throw DossierInvalid({ reason: 'result already issued' });
-        const step = await stepsRepo.open(trx, id);
-        const holds =
-          ctx.actor.kind === 'official' &&
-          step !== undefined &&
-          hasRole(ctx.actor, step.role as never) &&
-          (!step.assignee_id || step.assignee_id === ctx.actor.accountId);
-        // The result is issued at the step before the return (ký), by its holder; leaders may too.
-        const w = await workflowOfDossier(trx, locked);
-        const signing = step !== undefined && step.step_index === w.steps.length - 2;
-        if (!(holds && signing) && !hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
-        const now = deps.now();
-        const year = localYear(now);
-        const number = await registerRepo.next(trx, locked.agency_id, year);
-        const reference = `${number}/${year}/KQ-${locked.agency_code}`.slice(0, 100);
-        const pdf = await renderResult(header(locked), {
+
+      const now = deps.now();
+      const year = localYear(now);
+      await resultRegisterRepo.voidAbandoned(
+        db,
+        first.agency_id,
+        year,
+        new Date(now.getTime() - ABANDONED_AFTER_MS),
+        now,
+      );
+      const taken = await resultRegisterRepo.take(db, {
+        agencyId: first.agency_id,
+        year,
+        dossierId: id,
+        takenBy: ctx.actor.kind === 'official' ? ctx.actor.accountId : null,
+        at: now,
+      });
+      const reference = `${taken.number}/${year}/KQ-${first.agency_code}`.slice(0, 100);
+      try {
+        const pdf = await renderResult(header(first), {
           title: v.content.result.name,
           reference,
           body,
@@ -120,42 +180,81 @@ export function createResults(deps: DossiersDeps) {
         });
         const pdfBlob = await deps.blobs.put(pdf);
         const manifest = resultManifest({
-          code: locked.code ?? '',
+          code: first.code ?? '',
           reference,
-          agencyCode: locked.agency_code,
+          agencyCode: first.agency_code,
           sha256: pdfBlob.sha256,
           at: now,
         });
         // The dossiers service has checked the signer's role; pki signs for the agency.
-        const signed = await pki.signEdxml(systemContext('dossiers.sign'), locked.agency_id, manifest);
+        const signed = await pki.signEdxml(systemContext('dossiers.sign'), first.agency_id, manifest);
         const sigBlob = await deps.blobs.put(signed);
-        const updated = await dossiersRepo.update(trx, id, {
-          result_sha256: pdfBlob.sha256,
-          result_signature_sha256: sigBlob.sha256,
-          result_signed_at: now,
-          result_year: year,
-          result_number: number,
-          result_reference: reference,
+        const row = await db.transaction().execute(async (trx) => {
+          const locked = await agencyDossier(trx, ctx, id, true);
+          // Anything that changed the dossier or its step since the checks makes them stale.
+          const open = await stepsRepo.open(trx, id);
+          if (locked.row_version !== first.row_version || open?.id !== step?.id)
+            throw DossierConflict({ expected: first.row_version, current: locked.row_version });
+          if (!(await resultRegisterRepo.settle(trx, taken, { state: 'issued' }, deps.now())))
+            throw DossierConflict({ reason: 'register number no longer reserved' });
+          const updated = await dossiersRepo.update(trx, id, {
+            result_sha256: pdfBlob.sha256,
+            result_signature_sha256: sigBlob.sha256,
+            result_signed_at: now,
+            result_year: year,
+            result_number: taken.number,
+            result_reference: reference,
+          });
+          await documentsRepo.add(trx, id, 'result', pdfBlob.sha256);
+          await documentsRepo.add(trx, id, 'signature', sigBlob.sha256);
+          await dossiersRepo.addEvent(trx, {
+            dossierId: id,
+            kind: 'document',
+            status: locked.status,
+            note: `Đã ký, cấp số kết quả ${reference}`,
+            actorKind: ctx.actor.kind,
+          });
+          await recordAudit(trx, ctx, {
+            action: 'dossiers.result_issued',
+            subjectType: 'dossier',
+            subjectIds: [id],
+            agencyId: locked.agency_id,
+            details: { code: locked.code, reference, sha256: pdfBlob.sha256 },
+          });
+          return updated;
         });
-        await documentsRepo.add(trx, id, 'result', pdfBlob.sha256);
-        await documentsRepo.add(trx, id, 'signature', sigBlob.sha256);
-        await dossiersRepo.addEvent(trx, {
-          dossierId: id,
-          kind: 'document',
-          status: locked.status,
-          note: `Đã ký, cấp số kết quả ${reference}`,
-          actorKind: ctx.actor.kind,
-        });
-        await recordAudit(trx, ctx, {
-          action: 'dossiers.result_issued',
-          subjectType: 'dossier',
-          subjectIds: [id],
-          agencyId: locked.agency_id,
-          details: { code: locked.code, reference, sha256: pdfBlob.sha256 },
-        });
-        return updated;
+        return toView(row);
+      } catch (error) {
+        await voidNumber(ctx, taken, id, error);
+        throw error;
+      }
+    },
+
+    /**
+     * The agency's register of results for a year, number by number: issued (with the dossier),
+     * void (with the reason) or reserved (an issuance under way). Officials of the agency only.
+     */
+    async resultRegister(
+      ctx: RequestContext,
+      o: { year: number; after?: number | undefined; limit?: number | undefined },
+    ): Promise<{ items: ResultRegisterEntry[]; next: number | null }> {
+      if (ctx.actor.kind !== 'official' || !ctx.actor.agencyId) throw DossierNotFound();
+      const limit = Math.min(Math.max(o.limit ?? 100, 1), 500);
+      const rows = await resultRegisterRepo.list(db, ctx.actor.agencyId, o.year, {
+        after: o.after ?? 0,
+        limit: limit + 1,
       });
-      return toView(row);
+      const items = rows.slice(0, limit).map((r) => ({
+        number: r.number,
+        year: r.year,
+        dossierId: r.dossier_id,
+        code: r.code,
+        state: r.state,
+        reason: r.reason,
+        takenAt: r.taken_at.toISOString(),
+        settledAt: r.settled_at ? r.settled_at.toISOString() : null,
+      }));
+      return { items, next: rows.length > limit ? (items.at(-1)?.number ?? null) : null };
     },
 
     /**
