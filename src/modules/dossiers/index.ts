@@ -28,6 +28,7 @@ import { acceptAllScanner } from './files.ts';
 import { createDeadlineJobs } from './jobs.ts';
 import type { DossierObserver } from './observers.ts';
 import { registerDossierRoutes } from './routes.ts';
+import { registerWorkflowRoutes } from './routes-workflow.ts';
 import { registerBackofficeRoutes } from './routes-backoffice.ts';
 import { createDossierService, type DossierService } from './service.ts';
 import { registerDossierPages } from './views/pages.ts';
@@ -120,7 +121,7 @@ export function createDossiersModule(deps: {
       register: async (app) => {
         registerDossierRoutes(app, service);
         registerBackofficeRoutes(app, service);
-        (await import('./routes-workflow.ts')).registerWorkflowRoutes(app, service);
+        registerWorkflowRoutes(app, service);
         await registerDossierPages(app, service, pageSections);
       },
     },
