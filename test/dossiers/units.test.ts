@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { createDirectoryModule, type AgencySummary } from '../../src/modules/directory/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { systemContext, type RequestContext, type Role } from '../../src/platform/context.ts';
@@ -172,6 +173,21 @@ describe('steps routed to a unit go to that unit’s officials', () => {
     assert.equal(await inList(specP, 'due_soon', d.id), true);
     assert.equal(await inList(specQ, 'due_soon', d.id), false);
     assert.equal(await inList(specNone, 'due_soon', d.id), false);
+    // The step waits in unit P's queue: the deadline job warns P's specialists, nobody else.
+    await h.dossiers.checkDeadlines();
+    const warnedAbout = async (ctx: RequestContext) => {
+      if (ctx.actor.kind !== 'official') throw new Error('official');
+      const r = await sql<{ n: string }>`SELECT count(*) AS n FROM notify_notifications
+        WHERE account_id = ${ctx.actor.accountId} AND channel = 'in_app'
+          AND params->>'dossierCode' = ${d.code}`.execute(h.db.database.db);
+      return Number(r.rows[0]?.n);
+    };
+    assert.deepEqual(
+      await Promise.all([specP, specP2, specQ, specNone, leaderP].map(warnedAbout)),
+      [1, 1, 0, 0, 0],
+    );
+    await h.dossiers.checkDeadlines();
+    assert.equal(await warnedAbout(specP), 1, 'warned once');
     clock.now = new Date(due.getTime() + 3_600_000);
     assert.equal(await inList(specP, 'overdue', d.id), true);
     assert.equal(await inList(specQ, 'overdue', d.id), false);

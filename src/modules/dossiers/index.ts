@@ -112,6 +112,7 @@ export function createDossiersModule(deps: {
     logger: deps.logger,
     calendar: deps.calendar,
     notify: deps.notify,
+    officials: deps.officials ?? noOfficials,
     now: o.now ?? (() => new Date()),
   });
   return {
