@@ -1,6 +1,6 @@
 // The only file of the dossiers module that touches the database.
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
-import type { DbOrTx } from '../../platform/db/database.ts';
+import type { Db, DbOrTx } from '../../platform/db/database.ts';
 import type { DossiersTables, DossierStatus, EventKind } from './tables.ts';
 
 export type DossierRow = Selectable<DossiersTables['dossiers_dossiers']>;
@@ -74,6 +74,42 @@ export const dossiersRepo = {
       .returning('last')
       .executeTakeFirstOrThrow();
     return row.last;
+  },
+
+  /**
+   * The next number of the agency's day in a statement of its own, outside any transaction: the
+   * row is locked for this statement only, and its commit does not wait for the disk
+   * (`synchronous_commit` off for it alone), so the lock is not held through a WAL flush. A
+   * number is only issued by a later transaction whose synchronous commit flushes the WAL past
+   * this one, so an issued number is never lost and never given twice; a crash before that
+   * loses only numbers nobody holds.
+   */
+  async nextSequenceAlone(db: Db, agencyId: string, day: string): Promise<number> {
+    const { rows } = await sql<{ last: number }>`
+      INSERT INTO dossiers_counters (agency_id, day, last)
+      SELECT ${agencyId}::uuid, ${day}::text, 1
+        FROM (SELECT set_config('synchronous_commit', 'off', true)) AS without_waiting_for_the_disk
+      ON CONFLICT (agency_id, day) DO UPDATE SET last = dossiers_counters.last + 1
+      RETURNING last`.execute(db);
+    const last = rows[0]?.last;
+    if (last === undefined) throw new Error('no sequence');
+    return last;
+  },
+
+  /** A dossier with the keys of its papers (in upload order), in one statement. */
+  async withPaperKeys(db: DbOrTx, id: string): Promise<(DossierRow & { paper_keys: string[] }) | undefined> {
+    const { rows } = await sql<DossierRow & { paper_keys: string[] }>`
+      SELECT d.*, ARRAY(SELECT p.paper_key FROM dossiers_papers p
+                         WHERE p.dossier_id = d.id ORDER BY p.uploaded_at LIMIT 200) AS paper_keys
+        FROM dossiers_dossiers d WHERE d.id = ${id}`.execute(db);
+    return rows[0];
+  },
+
+  /** Locks a dossier's row and returns only its version (null: no such dossier). */
+  async lockVersion(db: DbOrTx, id: string): Promise<number | null> {
+    const { rows } = await sql<{ row_version: number }>`
+      SELECT row_version FROM dossiers_dossiers WHERE id = ${id} FOR UPDATE`.execute(db);
+    return rows[0]?.row_version ?? null;
   },
 
   async addEvent(

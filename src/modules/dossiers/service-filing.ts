@@ -16,10 +16,17 @@ import {
 } from '../services/index.ts';
 import { counterDay, formatDossierCode } from './code.ts';
 import type { DossiersDeps } from './deps.ts';
-import { AgencyNotCompetent, DossierInvalid, NoFeeToPay, ProcedureNotAvailable } from './errors.ts';
+import {
+  AgencyNotCompetent,
+  DossierInvalid,
+  DossierNotFound,
+  NoFeeToPay,
+  ProcedureNotAvailable,
+} from './errors.ts';
 import { checkUpload, cleanFileName } from './files.ts';
 import { parseReceiptSource, receiptSource, renderReceipt, type ReceiptData } from './receipt.ts';
-import type { DbOrTx } from '../../platform/db/database.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { isApplicant } from './policies.ts';
 import { dossiersRepo, type DossierRow, type PaperRow } from './repo.ts';
 import {
   applicantRecipient,
@@ -47,6 +54,8 @@ export interface SubmissionProblems {
   form: FormIssue[];
   missingPapers: string[];
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const secretHash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
@@ -144,6 +153,26 @@ export function createFiling(deps: DossiersDeps) {
     const v = await deps.services.getVersion(row.version_id);
     if (!v) throw ProcedureNotAvailable();
     return v;
+  }
+
+  /** The applicant's own dossier with its papers' keys, in one statement; anyone else gets 404 (as `ownDossier`). */
+  async function ownWithPaperKeys(ctx: RequestContext, id: string) {
+    if (!UUID.test(id)) throw DossierNotFound();
+    const row = await dossiersRepo.withPaperKeys(db, id);
+    if (
+      !row ||
+      !isApplicant(ctx.actor, { applicantAccountId: row.applicant_account_id, agencyId: row.agency_id })
+    )
+      throw DossierNotFound();
+    return row;
+  }
+
+  /**
+   * A change of a draft's papers bumps its version, as a change of its values does: submission
+   * relies on an unchanged version meaning unchanged values and papers.
+   */
+  async function touchDraft(trx: Tx, row: DossierRow): Promise<void> {
+    if (row.status === 'draft') await dossiersRepo.update(trx, row.id, {});
   }
 
   async function qd20Code(agencyId: string): Promise<string | null> {
@@ -281,6 +310,7 @@ export function createFiling(deps: DossiersDeps) {
           sha256: blob.sha256,
           bytes: blob.bytes,
         });
+        await touchDraft(trx, locked);
         await recordAudit(trx, ctx, {
           action: 'dossiers.paper_added',
           subjectType: 'dossier',
@@ -299,6 +329,7 @@ export function createFiling(deps: DossiersDeps) {
         requireState(row, ['draft']);
         if ((await dossiersRepo.removePaper(trx, id, paperId)) === 0)
           throw DossierInvalid({ field: 'paper' });
+        await touchDraft(trx, row);
         await recordAudit(trx, ctx, {
           action: 'dossiers.paper_removed',
           subjectType: 'dossier',
@@ -334,18 +365,18 @@ export function createFiling(deps: DossiersDeps) {
      */
     async submit(ctx: RequestContext, id: string): Promise<SubmitResult> {
       // Few statements and pooled connections (at hundreds of submissions a second the pool is
-      // the scarce thing): the draft is locked, checked, numbered and submitted in one transaction.
+      // the scarce thing, and every statement costs CPU on both sides): the draft and its papers
+      // are read and checked in one statement, numbered in one, and submitted in one transaction.
       // The procedure version is read first: never inside the transaction, where waiting for a
       // second pooled connection could starve the pool.
-      const draft = await ownDossier(db, ctx, id);
+      const { paper_keys: paperKeys, ...draft } = await ownWithPaperKeys(ctx, id);
       const v = await versionOf(draft);
       const lookupSecret = newLookupSecret();
       // Checked before a number is taken, so that an incomplete draft never uses one up.
-      const complete = async (row: DossierRow, from: DbOrTx) => {
+      const complete = (row: DossierRow, papers: readonly Pick<PaperRow, 'paper_key'>[]) => {
         requireState(row, ['draft']);
         if (row.version_id !== v.id) throw ProcedureNotAvailable();
         const checked = validateFormValues(v.content.form, row.form_values);
-        const papers = await dossiersRepo.papers(from, id);
         const missingPapers = papersNeedingFiles(v)
           .filter((p) => !papers.some((x) => x.paper_key === p.key))
           .map((p) => p.key);
@@ -353,7 +384,10 @@ export function createFiling(deps: DossiersDeps) {
           throw DossierInvalid({ form: checked.ok ? [] : checked.errors.slice(0, 100), missingPapers });
         return { values: checked.values, papers };
       };
-      await complete(draft, db);
+      const checked = complete(
+        draft,
+        paperKeys.map((key) => ({ paper_key: key })),
+      );
       const now = deps.now();
       // The number is taken in a statement of its own, committed at once: the agency's day
       // counter is locked for that statement only, so submissions at one agency do not queue
@@ -361,39 +395,46 @@ export function createFiling(deps: DossiersDeps) {
       // for that row while it was held to the commit). A submission failing after this point —
       // only a race with the applicant's own edit of the draft — leaves a gap in the day's
       // numbers; a number is never given twice.
-      const sequence = await dossiersRepo.nextSequence(db, draft.agency_id, counterDay(now));
-      let source: Buffer | null = null;
-      const row = await db.transaction().execute(async (trx) => {
-        const locked = await ownDossier(trx, ctx, id, true);
-        const { values, papers } = await complete(locked, trx);
-        const dueAt = deps.calendar.dueAfterWorkingDays(now, v.content.timeLimit.workingDays);
-        const fees = dossierFees(v, values, locked.channel);
-        const code = formatDossierCode(deps.codePattern, {
-          agencyCode: locked.agency_code,
-          at: now,
-          sequence,
-        });
+      const sequence = await dossiersRepo.nextSequenceAlone(db, draft.agency_id, counterDay(now));
+      const dueAt = deps.calendar.dueAfterWorkingDays(now, v.content.timeLimit.workingDays);
+      const code = formatDossierCode(deps.codePattern, { agencyCode: draft.agency_code, at: now, sequence });
+      const lookupSecretHash = secretHash(lookupSecret);
+      /** What the submitting update sets, and the receipt's source (computed before the transaction). */
+      const submission = (from: DossierRow, { values, papers }: ReturnType<typeof complete>) => {
         // The receipt's source is addressed by its hash: the row names it in the same update,
         // the bytes are written once the transaction has committed.
-        source = receiptSource(
+        const source = receiptSource(
           receiptData(
-            { ...locked, code, submitted_at: now, due_at: dueAt, form_values: values },
+            { ...from, code, submitted_at: now, due_at: dueAt, form_values: values },
             lookupSecret,
             v,
             papers,
           ),
         );
+        const set = {
+          code,
+          form_values: values,
+          fee_total: dossierFees(v, values, from.channel).total,
+          submitted_at: now,
+          due_at: dueAt,
+          lookup_secret_hash: lookupSecretHash,
+          receipt_sha256: createHash('sha256').update(source).digest('hex'),
+        };
+        return { source, set };
+      };
+      let prepared = submission(draft, checked);
+      const row = await db.transaction().execute(async (trx) => {
+        // Under the row lock: a draft whose version is still the one checked above has the same
+        // values and papers (every change of a draft, papers included, bumps its version), so it
+        // is not read again; a changed one is read and checked again.
+        let locked: DossierRow = draft;
+        if ((await dossiersRepo.lockVersion(trx, id)) !== draft.row_version) {
+          locked = await ownDossier(trx, ctx, id, true);
+          prepared = submission(locked, complete(locked, await dossiersRepo.papers(trx, id)));
+        }
         const updated = await changeStatus(deps, trx, ctx, locked, 'submitted', {
           notice: 'none',
-          set: {
-            code,
-            form_values: values,
-            fee_total: fees.total,
-            submitted_at: now,
-            due_at: dueAt,
-            lookup_secret_hash: secretHash(lookupSecret),
-            receipt_sha256: createHash('sha256').update(source).digest('hex'),
-          },
+          set: prepared.set,
         });
         await deps.notify.notify(
           ctx,
@@ -413,14 +454,10 @@ export function createFiling(deps: DossiersDeps) {
         return updated;
       });
       logger.info({ action: 'dossiers.submitted', dossierId: id, code: row.code }, 'dossier submitted');
-      if (source)
-        await deps.blobs.put(source).catch((error: unknown) =>
-          // The dossier is filed either way; only its receipt is missing.
-          logger.error(
-            { action: 'dossiers.receipt_failed', dossierId: id, err: error },
-            'receipt not stored',
-          ),
-        );
+      await deps.blobs.put(prepared.source).catch((error: unknown) =>
+        // The dossier is filed either way; only its receipt is missing.
+        logger.error({ action: 'dossiers.receipt_failed', dossierId: id, err: error }, 'receipt not stored'),
+      );
       return { dossier: toView(row), lookupSecret };
     },
 
