@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { App } from '../../platform/http/types.ts';
 import { dossierSchema, idParams } from './schemas.ts';
 import type { DossierService } from './service.ts';
+import { MAX_INTAKE_SCANS } from './service-desk.ts';
 import { dossierChannels, dossierStatuses, returnMethods, stepOutcomes, timelinessValues } from './tables.ts';
 import { supplementClocks, workflowStepSchema } from './workflow/definition.ts';
 
@@ -205,9 +206,19 @@ export function registerBackofficeRoutes(app: App, service: DossierService): voi
           }),
           values: z.record(z.string().max(40), z.unknown()),
           scans: z
-            .array(z.object({ fileName: z.string().max(200), contentBase64: z.base64().max(14_000_000) }))
+            .array(
+              z.object({
+                fileName: z.string().max(200),
+                contentBase64: z.base64().max(14_000_000),
+                paperKey: z
+                  .string()
+                  .max(60)
+                  .optional()
+                  .describe('The procedure’s paper this file is (omitted: an extra scan)'),
+              }),
+            )
             .min(1)
-            .max(10),
+            .max(MAX_INTAKE_SCANS),
         }),
         response: { 201: z.object({ dossier: dossierSchema, lookupSecret: z.string().max(40) }) },
       },
@@ -217,7 +228,11 @@ export function registerBackofficeRoutes(app: App, service: DossierService): voi
       reply.code(201);
       return service.intake(request.ctx, {
         ...b,
-        scans: b.scans.map((s) => ({ fileName: s.fileName, bytes: Buffer.from(s.contentBase64, 'base64') })),
+        scans: b.scans.map((s) => ({
+          fileName: s.fileName,
+          bytes: Buffer.from(s.contentBase64, 'base64'),
+          paperKey: s.paperKey,
+        })),
       });
     },
   );

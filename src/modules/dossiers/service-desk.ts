@@ -6,6 +6,7 @@ import { recordAudit } from '../../platform/audit/chain.ts';
 import { isoDateOfDay, localDay } from '../../platform/calendar/index.ts';
 import { hasRole, type RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
 import { validateFormValues } from '../services/index.ts';
 import { counterDay, formatDossierCode } from './code.ts';
 import type { DossiersDeps } from './deps.ts';
@@ -38,9 +39,18 @@ export interface IntakeInput {
     address?: string | undefined;
   };
   values: Record<string, unknown>;
-  /** Scans of the paper dossier (PDF, JPEG or PNG), at most 10. */
-  scans: { fileName: string; bytes: Buffer }[];
+  /**
+   * Scans of the paper dossier (PDF, JPEG or PNG), at least one and at most `MAX_INTAKE_SCANS`:
+   * each for one paper of the procedure (`paperKey`), or an extra one (no key, recorded as `scan`).
+   */
+  scans: { fileName: string; bytes: Buffer; paperKey?: string | undefined }[];
 }
+
+/** Most scans one intake takes (one per paper of the procedure and extras). */
+export const MAX_INTAKE_SCANS = 20;
+
+/** The paper key of a scan that belongs to no particular paper of the procedure. */
+export const EXTRA_SCAN_KEY = 'scan';
 
 export const header = (r: DossierRow): DossierHeader => ({
   code: r.code ?? '',
@@ -128,17 +138,34 @@ export function createDesk(deps: DossiersDeps) {
       const checked = validateFormValues(content.form, input.values);
       if (!checked.ok) throw DossierInvalid({ form: checked.errors.slice(0, 100) });
       if (input.scans.length === 0) throw DossierInvalid({ field: 'scans' });
-      if (input.scans.length > 10) throw DossierInvalid({ field: 'scans', max: 10 });
-      const stored: {
-        mediaType: Awaited<ReturnType<typeof checkUpload>>;
-        blob: { sha256: string; bytes: number };
-        fileName: string;
-      }[] = [];
-      for (const scan of input.scans) {
-        const mediaType = await checkUpload(scan.bytes, { maxBytes: deps.maxFileBytes, scan: deps.scan });
-        const blob = await deps.blobs.put(scan.bytes, { maxBytes: deps.maxFileBytes });
-        stored.push({ mediaType, blob, fileName: cleanFileName(scan.fileName, 'ban-quet.pdf') });
+      if (input.scans.length > MAX_INTAKE_SCANS)
+        throw DossierInvalid({ field: 'scans', max: MAX_INTAKE_SCANS });
+      const paperKeys = new Set(content.papers.map((p) => p.key));
+      const unknown = input.scans.find((x) => x.paperKey !== undefined && !paperKeys.has(x.paperKey));
+      if (unknown) throw DossierInvalid({ field: 'scans', paperKey: unknown.paperKey?.slice(0, 60) });
+      // Every file is checked as online filing checks it (type by content, size, scanner) before
+      // anything is stored; a refusal names the file it is about (`details.scan`, `paperKey`).
+      const files = [];
+      for (const [index, scan] of input.scans.entries()) {
+        try {
+          files.push({
+            scan,
+            mediaType: await checkUpload(scan.bytes, { maxBytes: deps.maxFileBytes, scan: deps.scan }),
+          });
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          const about = { scan: index, paperKey: scan.paperKey ?? EXTRA_SCAN_KEY };
+          throw new AppError(error.code, error.status, error.text, { ...(error.details ?? {}), ...about });
+        }
       }
+      const stored = await Promise.all(
+        files.map(async ({ scan, mediaType }) => ({
+          mediaType,
+          blob: await deps.blobs.put(scan.bytes, { maxBytes: deps.maxFileBytes }),
+          fileName: cleanFileName(scan.fileName, 'ban-quet.pdf'),
+          paperKey: scan.paperKey ?? EXTRA_SCAN_KEY,
+        })),
+      );
       const secret = newLookupSecret();
       const id = randomUUID();
       const row = await db.transaction().execute(async (trx) => {
@@ -181,7 +208,7 @@ export function createDesk(deps: DossiersDeps) {
           await dossiersRepo.addPaper(trx, {
             id: randomUUID(),
             dossier_id: id,
-            paper_key: 'scan',
+            paper_key: s.paperKey,
             purpose: 'paper',
             file_name: s.fileName,
             media_type: s.mediaType,

@@ -38,7 +38,14 @@ const posted = z.record(
 );
 
 /** The file input of an upload form, with its hint and inline error. */
-export function fileInput(name: string, label: string, l: Locale, maxBytes: number, error?: string) {
+export function fileInput(
+  name: string,
+  label: string,
+  l: Locale,
+  maxBytes: number,
+  error?: string,
+  multiple = false,
+) {
   const id = `f-${name}`;
   return html`<div class="field${error ? ' field--error' : ''}">
     <label for="${id}">${label}</label>
@@ -51,6 +58,7 @@ export function fileInput(name: string, label: string, l: Locale, maxBytes: numb
       accept="application/pdf,image/jpeg,image/png"
       aria-describedby="${id}-hint${error ? ` ${id}-error` : ''}"
       ${error ? html`aria-invalid="true"` : ''}
+      ${multiple ? html`multiple` : ''}
     />
   </div>`;
 }

@@ -19,6 +19,19 @@ export const bm = defineMessages('dossiers-backoffice', {
   email: { vi: 'Thư điện tử', en: 'E-mail' },
   address: { vi: 'Địa chỉ', en: 'Address' },
   scan: { vi: 'Bản quét hồ sơ giấy', en: 'Scan of the paper dossier' },
+  scansHint: {
+    vi: 'Quét từng giấy tờ theo thành phần hồ sơ của thủ tục; giấy tờ khác chọn ở ô cuối (được chọn nhiều tệp).',
+    en: 'Scan each paper the procedure lists; put anything else in the last field (several files allowed).',
+  },
+  scanExtra: { vi: 'Giấy tờ khác (có thể chọn nhiều tệp)', en: 'Other papers (several files allowed)' },
+  scanExtraName: { vi: 'Giấy tờ khác', en: 'Other paper' },
+  scanRequired: {
+    vi: 'Vui lòng chọn tệp: đính kèm ít nhất một bản quét hồ sơ giấy.',
+    en: 'Please choose a file: attach at least one scan of the paper dossier.',
+  },
+  paperRequired: { vi: '{name} (bắt buộc)', en: '{name} (required)' },
+  paperIfAny: { vi: '{name} (nếu có)', en: '{name} (if any)' },
+  scansRecorded: { vi: 'Giấy tờ đã ghi nhận', en: 'Papers recorded' },
   takeIn: { vi: 'Tiếp nhận vào hệ thống', en: 'Record the dossier' },
   takenIn: {
     vi: 'Đã ghi nhận hồ sơ {code}. Mã tra cứu: {secret} (in trên giấy tiếp nhận).',

@@ -33,6 +33,7 @@ import { bm } from './messages-backoffice.ts';
 import { renderSections, type DossierPageSection } from './sections.ts';
 import { dm } from './messages.ts';
 import { registerUpload } from './multipart.ts';
+import { paperName, registerIntakePages } from './one-stop-intake.ts';
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -167,12 +168,13 @@ export async function registerOneStopPages(
     const l = request.locale;
     const ctx = request.ctx;
     const d = await service.officerDossier(ctx, id);
-    const [timeline, papers, steps, forms, extra] = await Promise.all([
+    const [timeline, papers, steps, forms, extra, version] = await Promise.all([
       service.timeline(ctx, id),
       service.papers(ctx, id),
       service.steps(ctx, id),
       service.documentForms(ctx, id),
       renderSections(sections, ctx, id, `/one-stop/dossiers/${id}`),
+      service.versionOf(d.versionId),
     ]);
     const csrf = reply.generateCsrf();
     const actor = ctx.actor;
@@ -369,7 +371,7 @@ export async function registerOneStopPages(
           caption: dm.t('papers', l),
           headers: [dm.t('paper', l), dm.t('file', l), dm.t('when', l)],
           rows: papers.map((p) => [
-            p.paperKey,
+            paperName(version, p.paperKey, l),
             html`<a href="/dossiers/${id}/papers/${p.id}">${p.fileName}</a>`,
             formatDateTime(p.uploadedAt),
           ]),
@@ -490,6 +492,7 @@ export async function registerOneStopPages(
       },
     );
 
+  await registerIntakePages(app, service);
   const bodyLimit = service.limits.maxFileBytes + 64 * 1024;
   await registerUpload(app, '/one-stop/dossiers/:id/result', bodyLimit, async (request, reply, id, body) => {
     const file = body.files[0];
