@@ -23,6 +23,8 @@ export interface LoadSpec {
   body?: string;
   /** JSON file of `[path, cookie]` pairs, used in turn. */
   targetsFile?: string;
+  /** Requests per second over all connections (a fixed offered load); unset: as fast as answered. */
+  rate?: number;
 }
 
 export interface LoadFigures {
@@ -47,6 +49,7 @@ async function run(spec: LoadSpec): Promise<LoadFigures> {
     method: spec.method ?? 'GET',
     headers: spec.headers ?? {},
     ...(spec.body === undefined ? {} : { body: spec.body }),
+    ...(spec.rate === undefined ? {} : { overallRate: spec.rate }),
     ...(targets
       ? {
           requests: [

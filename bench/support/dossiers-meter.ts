@@ -51,12 +51,16 @@ function patchDriver(): void {
   };
 }
 
-/** CPU ticks (user + system) of the postmaster in `dataDir/pg` and of its children, in ms. */
+/**
+ * CPU ticks (user + system) of the postmaster in `dataDir/pg` (or in BENCH_PG_DATADIR, for a
+ * server of DATABASE_URL on this machine) and of its children, in ms.
+ */
 function databaseCpuMs(dataDir: string | null): number | null {
-  if (!dataDir) return null;
+  const cluster = process.env['BENCH_PG_DATADIR'] ?? (dataDir ? path.join(dataDir, 'pg') : null);
+  if (!cluster) return null;
   let postmaster: number;
   try {
-    postmaster = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    postmaster = Number(readFileSync(path.join(cluster, 'postmaster.pid'), 'utf8').split('\n')[0]);
   } catch {
     return null;
   }
@@ -116,13 +120,43 @@ export async function startProfile(): Promise<{ stop(): Promise<void> }> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.setSamplingInterval', { interval: 1000 });
   await session.post('Profiler.start');
   return {
     async stop() {
       const { profile } = await session.post('Profiler.stop');
       writeFileSync(file, JSON.stringify(profile));
       session.disconnect();
+    },
+  };
+}
+
+/** The statements pg_stat_statements saw in this database: resets it, and later reads the busiest. */
+export async function statementStats(
+  client: pg.Client,
+): Promise<{ read(requests: number): Promise<string[]> } | null> {
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await client.query('SELECT pg_stat_statements_reset()');
+  } catch {
+    return null; // not in shared_preload_libraries: an embedded server started by the benchmark
+  }
+  return {
+    async read(requests) {
+      const { rows } = await client.query<{ query: string; calls: string; total: number; mean: number }>(
+        `SELECT query, calls::text, total_exec_time AS total, mean_exec_time AS mean
+           FROM pg_stat_statements
+          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND query NOT ILIKE '%pg_stat%'
+          ORDER BY total_exec_time DESC LIMIT 20`,
+      );
+      const all = rows.reduce((a, r) => a + r.total, 0);
+      return rows.map(
+        (r) =>
+          `${((100 * r.total) / all).toFixed(0).padStart(3)}%  ${(r.total / Math.max(requests, 1)).toFixed(3)} ms/req` +
+          `  ${(Number(r.calls) / Math.max(requests, 1)).toFixed(2)} calls/req  mean ${r.mean.toFixed(3)} ms  ` +
+          r.query.replace(/\s+/g, ' ').slice(0, 100),
+      );
     },
   };
 }

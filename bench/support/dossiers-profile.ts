@@ -46,3 +46,27 @@ for (const [k, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, rows))
   console.log(`${pct(n)}  ${k}`);
 console.log('\nself time by file / package:');
 for (const [k, n] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, rows)) console.log(`${pct(n)}  ${k}`);
+
+// Inclusive time of the functions whose "name  file" matches the third argument (a regular expression).
+const pattern = process.argv[4];
+if (pattern) {
+  const re = new RegExp(pattern);
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map<string, number>();
+  for (const [id, n] of hits) {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const node = byId.get(at);
+      if (!node) break;
+      const key = `${node.callFrame.functionName || '(anonymous)'}  ${short(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
+      if (re.test(key) && !seen.has(key)) {
+        seen.add(key);
+        inclusive.set(key, (inclusive.get(key) ?? 0) + n);
+      }
+    }
+  }
+  console.log(`\ninclusive time of /${pattern}/:`);
+  for (const [k, n] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, rows))
+    console.log(`${pct(n)}  ${k}`);
+}
