@@ -4,6 +4,7 @@ import type { AgencySummary } from '../../src/modules/directory/index.ts';
 import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import type { PageClient } from '../support/client.ts';
 import { citizenCtx, minimalPdf, startDossiersHarness, type DossiersHarness } from './harness.ts';
+import { postIntakePage } from './intake-support.ts';
 
 let h: DossiersHarness;
 let agency: AgencySummary & { code: string };
@@ -112,21 +113,14 @@ describe('dossiers back office over HTTP: concurrent officers, the API, 404 outs
   it('takes a dossier in at the counter through the intake page: form errors first, then the lookup key', async () => {
     const desk = await h.official(agency.id, ['one_stop_officer']);
     assert.equal((await desk.get(`/one-stop/intake?procedure=${procedure.code}`)).status, 200);
-    const post = async (fields: Record<string, string>, file?: Buffer) => {
-      const body = new FormData();
-      body.set('_csrf', desk.csrfToken());
-      for (const [k, v] of Object.entries(fields)) body.set(k, v);
-      if (file) body.set('scan', new Blob([new Uint8Array(file)]), 'ho-so-giay.pdf');
-      const r = await fetch(`${h.baseUrl}/one-stop/intake?procedure=${procedure.code}`, {
-        method: 'POST',
-        body,
-        redirect: 'manual',
-        headers: { cookie: desk.cookieHeader(), accept: 'text/html' },
-      });
-      const html = await r.text();
-      desk.lastHtml = html;
-      return { status: r.status, html };
-    };
+    const post = (fields: Record<string, string>, file?: Buffer) =>
+      postIntakePage(
+        h.baseUrl,
+        desk,
+        procedure.code,
+        fields,
+        file ? [{ field: 'scan', bytes: file, name: 'ho-so-giay.pdf' }] : [],
+      );
     const missing = await post({ channel: 'post', applicantName: '' });
     assert.equal(missing.status, 400);
     assert.match(missing.html, /Vui lòng chọn tệp/);

@@ -8,6 +8,7 @@ import type { AgencySummary } from '../../src/modules/directory/index.ts';
 import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import type { PageClient } from '../support/client.ts';
 import { minimalPdf, startDossiersHarness, type DossiersHarness } from './harness.ts';
+import { postIntakePage, type IntakeFile } from './intake-support.ts';
 
 type Paper = ProcedureContent['papers'][number];
 
@@ -24,23 +25,9 @@ let agency: AgencySummary & { code: string };
 let procedure: ProcedureContent;
 let desk: PageClient;
 
-type Part = { field: string; bytes: Buffer; name: string };
-
-/** Posts the intake page's form as a browser does (multipart), with the page's CSRF token. */
-async function postIntake(fields: Record<string, string>, files: Part[]) {
-  await desk.get(`/one-stop/intake?procedure=${procedure.code}`);
-  const body = new FormData();
-  body.set('_csrf', desk.csrfToken());
-  for (const [k, v] of Object.entries(fields)) body.set(k, v);
-  for (const f of files) body.append(f.field, new Blob([new Uint8Array(f.bytes)]), f.name);
-  const r = await fetch(`${h.baseUrl}/one-stop/intake?procedure=${procedure.code}`, {
-    method: 'POST',
-    body,
-    redirect: 'manual',
-    headers: { cookie: desk.cookieHeader(), accept: 'text/html' },
-  });
-  return { status: r.status, html: await r.text() };
-}
+/** Posts the intake page's form as a browser does (multipart). */
+const postIntake = (fields: Record<string, string>, files: IntakeFile[]) =>
+  postIntakePage(h.baseUrl, desk, procedure.code, fields, files);
 
 const applicant = {
   channel: 'counter',

@@ -21,6 +21,7 @@ import type { DossiersCatalogue } from '../deps.ts';
 import type { DirectoryService } from '../../directory/index.ts';
 import { notifyStatusChanged, type DossierObserver } from '../observers.ts';
 import { dossiersRepo } from '../repo.ts';
+import { dossierFees } from '../service-filing.ts';
 import { parsePortalTime, type FiledItem } from './protocol.ts';
 import { syncRepo } from './repo.ts';
 
@@ -93,7 +94,10 @@ export async function importFiledDossier(deps: ImportDeps, item: FiledItem): Pro
         status: 'submitted',
         channel: 'national_portal',
         form_values: {},
-        fee_total: content.fees.reduce((s, f) => s + f.amount, 0),
+        // The procedure's fee rules on the answers the item carries (none: it lists the filing,
+        // not the form), as online filing computes them — a fee whose condition is only words is
+        // left to the agency, a fee on a condition or per unit is not charged without its answer.
+        fee_total: dossierFees(published.version, {}, 'national_portal').total,
         fee_paid_at: null,
         lookup_secret_hash: null,
         receipt_sha256: null,

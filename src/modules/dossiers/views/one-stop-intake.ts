@@ -32,6 +32,7 @@ import { ProcedureNotAvailable } from '../errors.ts';
 import { EXTRA_SCAN_KEY, MAX_INTAKE_SCANS, type IntakeInput } from '../service-desk.ts';
 import type { DossierService } from '../service.ts';
 import { fileInput } from './filing.ts';
+import { feeText } from './follow.ts';
 import { bm } from './messages-backoffice.ts';
 import { dm } from './messages.ts';
 import { acceptMultipart, type PostedForm } from './multipart.ts';
@@ -195,6 +196,7 @@ export async function registerIntakePages(app: App, service: DossierService): Pr
           title: bm.t('intakeTitle', l),
           body: html`<h1>${bm.t('intakeTitle', l)}</h1>
             ${notice(bm.t('takenIn', l, { code: r.dossier.code ?? '', secret: r.lookupSecret }), 'success')}
+            <p>${dm.t('fees', l)}: ${feeText(r.dossier, l)}</p>
             ${table({
               caption: bm.t('scansRecorded', l),
               headers: [dm.t('paper', l), dm.t('file', l)],
