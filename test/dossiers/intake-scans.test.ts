@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AgencySummary } from '../../src/modules/directory/index.ts';
 import type { ProcedureContent } from '../../src/modules/services/index.ts';
-import type { PageClient } from '../support/client.ts';
+import { PageClient } from '../support/client.ts';
 import { minimalPdf, startDossiersHarness, type DossiersHarness } from './harness.ts';
 import { postIntakePage, type IntakeFile } from './intake-support.ts';
 
@@ -127,6 +127,29 @@ describe('counter intake with several scans', () => {
     assert.equal((page.html.match(/Giấy tờ khác<\/td>/g) ?? []).length, 2);
     const stranger = await h.official((await h.makeAgency()).id, ['one_stop_officer']);
     for (const [, href] of links) assert.equal((await stranger.request('GET', href ?? '')).status, 404);
+
+    // The applicant has no account: with the code and the key of form 01 they get the scans too.
+    const code = /Đã ghi nhận hồ sơ ([0-9A-Z.]+-\d{6}-\d{4})/.exec(ok.html)?.[1] ?? '';
+    const secret = /Mã tra cứu: ([A-Z0-9]{10})/.exec(ok.html)?.[1] ?? '';
+    const visitor = new PageClient(h.baseUrl);
+    await visitor.get('/tra-cuu');
+    const found = await visitor.post('/tra-cuu', { code, secret });
+    assert.equal(found.status, 200);
+    assert.match(found.html, /Giấy chứng sinh<\/td>/);
+    assert.match(found.html, /Tải so-ho-khau\.png/);
+    const paperId = (name: string) =>
+      /\/papers\/([0-9a-f-]{36})/.exec(links.find((m) => m[3] === name)?.[1] ?? '')?.[1] ?? '';
+    const file = await visitor.post('/tra-cuu/giay-to', { code, secret, paperId: paperId('so-ho-khau.png') });
+    assert.equal(file.status, 200);
+    assert.equal(file.response.headers.get('content-type'), 'image/png');
+    await visitor.get('/tra-cuu');
+    const wrongKey = await visitor.post('/tra-cuu/giay-to', {
+      code,
+      secret: 'ZZZZZZZZZZ',
+      paperId: paperId('so-ho-khau.png'),
+    });
+    assert.equal(wrongKey.status, 404);
+    assert.doesNotMatch(wrongKey.html, /so-ho-khau/);
   });
 
   it('takes several scans through the API, each for a paper of the procedure or extra; an unknown paper is refused', async () => {

@@ -10,7 +10,7 @@ import type { PaymentView } from '../payments/index.ts';
 import type { DossiersDeps } from './deps.ts';
 import { DossierInvalid, DossierNotFound, LookupFailed } from './errors.ts';
 import { notifyRatingGiven } from './observers.ts';
-import { dossiersRepo } from './repo.ts';
+import { dossiersRepo, type PaperRow } from './repo.ts';
 import { receiptPdf, secretHash } from './service-filing.ts';
 import { createDesk } from './service-desk.ts';
 import { createEngine } from './workflow/engine.ts';
@@ -64,8 +64,30 @@ export interface StatisticsRow {
 
 const CODE = /^[A-Za-z0-9.\-_/]{1,100}$/;
 
+const paperView = (p: PaperRow): PaperView => ({
+  id: p.id,
+  paperKey: p.paper_key,
+  purpose: p.purpose,
+  fileName: p.file_name,
+  mediaType: p.media_type,
+  bytes: p.bytes,
+  uploadedAt: p.uploaded_at.toISOString(),
+});
+
 export function createFollowing(deps: DossiersDeps) {
   const { db } = deps;
+
+  /** The dossier a code and its lookup key open; LookupFailed (404) for anything else. */
+  async function byLookup(code: string, secret: string) {
+    const c = code.trim();
+    const s = secret.trim().toUpperCase();
+    if (!CODE.test(c) || s.length < 6 || s.length > 40) throw LookupFailed();
+    const row = await dossiersRepo.byCode(db, c);
+    const expected = Buffer.from(row?.lookup_secret_hash ?? '0'.repeat(64), 'hex');
+    const given = Buffer.from(secretHash(s), 'hex');
+    if (!row?.lookup_secret_hash || !timingSafeEqual(expected, given)) throw LookupFailed();
+    return row;
+  }
   const desk = createDesk(deps);
   const engine = createEngine(deps);
   return {
@@ -93,15 +115,7 @@ export function createFollowing(deps: DossiersDeps) {
 
     async papers(ctx: RequestContext, id: string): Promise<PaperView[]> {
       await readable(db, ctx, id);
-      return (await dossiersRepo.papers(db, id)).map((p) => ({
-        id: p.id,
-        paperKey: p.paper_key,
-        purpose: p.purpose,
-        fileName: p.file_name,
-        mediaType: p.media_type,
-        bytes: p.bytes,
-        uploadedAt: p.uploaded_at.toISOString(),
-      }));
+      return (await dossiersRepo.papers(db, id)).map(paperView);
     },
 
     /** One attached paper's bytes, for the applicant and the handling officers. */
@@ -176,15 +190,9 @@ export function createFollowing(deps: DossiersDeps) {
 
     /** Anyone holding the code and the receipt's lookup key sees the status; nothing personal. */
     async lookup(code: string, secret: string): Promise<LookupView> {
-      const c = code.trim();
-      const s = secret.trim().toUpperCase();
-      if (!CODE.test(c) || s.length < 6 || s.length > 40) throw LookupFailed();
-      const row = await dossiersRepo.byCode(db, c);
-      const expected = Buffer.from(row?.lookup_secret_hash ?? '0'.repeat(64), 'hex');
-      const given = Buffer.from(secretHash(s), 'hex');
-      if (!row?.lookup_secret_hash || !timingSafeEqual(expected, given)) throw LookupFailed();
+      const row = await byLookup(code, secret);
       return {
-        code: c,
+        code: row.code ?? '',
         procedureName: row.procedure_name,
         agencyName: row.agency_name,
         status: row.status,
@@ -192,6 +200,27 @@ export function createFollowing(deps: DossiersDeps) {
         statusName: statusNames[row.status],
         submittedAt: row.submitted_at?.toISOString() ?? null,
         dueAt: row.due_at?.toISOString() ?? null,
+      };
+    },
+
+    /**
+     * The papers of a dossier for whoever holds its code and lookup key: an applicant without an
+     * account (counter or postal intake) gets the scans taken of their papers this way.
+     */
+    async lookupPapers(code: string, secret: string): Promise<{ versionId: string; papers: PaperView[] }> {
+      const row = await byLookup(code, secret);
+      return { versionId: row.version_id, papers: (await dossiersRepo.papers(db, row.id)).map(paperView) };
+    },
+
+    /** One paper's bytes, with the dossier's code and lookup key (else LookupFailed, 404). */
+    async lookupPaperFile(code: string, secret: string, paperId: string) {
+      const row = await byLookup(code, secret);
+      const paper = (await dossiersRepo.papers(db, row.id)).find((p) => p.id === paperId);
+      if (!paper) throw LookupFailed();
+      return {
+        bytes: await deps.blobs.read(paper.sha256),
+        fileName: paper.file_name,
+        mediaType: paper.media_type,
       };
     },
 

@@ -32,6 +32,7 @@ export const bm = defineMessages('dossiers-backoffice', {
   paperRequired: { vi: '{name} (bắt buộc)', en: '{name} (required)' },
   paperIfAny: { vi: '{name} (nếu có)', en: '{name} (if any)' },
   scansRecorded: { vi: 'Giấy tờ đã ghi nhận', en: 'Papers recorded' },
+  downloadFile: { vi: 'Tải {name}', en: 'Download {name}' },
   takeIn: { vi: 'Tiếp nhận vào hệ thống', en: 'Record the dossier' },
   takenIn: {
     vi: 'Đã ghi nhận hồ sơ {code}. Mã tra cứu: {secret} (in trên giấy tiếp nhận).',

@@ -1,4 +1,5 @@
-// Public pages: lookup by code and the receipt's key (status only), and statistics.
+// Public pages: lookup by code and the receipt's key (status, and the papers for an applicant
+// without an account), and statistics.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../../../platform/http/types.ts';
@@ -9,6 +10,7 @@ import {
   form,
   input,
   summaryList,
+  table,
   type FieldError,
 } from '../../../platform/pages/components.ts';
 import { html, type HtmlValue } from '../../../platform/pages/html.ts';
@@ -16,8 +18,18 @@ import { renderPage } from '../../../platform/pages/layout.ts';
 import type { DossierService } from '../service.ts';
 import { refusal } from './filing.ts';
 import { statusTag } from './follow.ts';
+import { bm } from './messages-backoffice.ts';
 import { dm } from './messages.ts';
 import { tablePage } from './multipart.ts';
+import { paperName } from './one-stop-intake.ts';
+
+/** What a lookup posts: the dossier's code and its key (form 01). */
+const lookupBody = z.object({
+  code: z.string().max(100).default(''),
+  secret: z.string().max(40).default(''),
+  _csrf: z.string().optional(),
+});
+const rateLimited = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
 export function registerPublicPages(app: App, service: DossierService): void {
   function lookupPage(
@@ -48,34 +60,64 @@ export function registerPublicPages(app: App, service: DossierService): void {
 
   app.post(
     '/tra-cuu',
-    {
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
-      schema: {
-        hide: true,
-        body: z.object({
-          code: z.string().max(100).default(''),
-          secret: z.string().max(40).default(''),
-          _csrf: z.string().optional(),
-        }),
-      },
-    },
+    { config: rateLimited, schema: { hide: true, body: lookupBody } },
     async (request, reply) => {
       const l = request.locale;
       const { code, secret } = request.body;
       try {
         const r = await service.lookup(code, secret);
+        const { versionId, papers } = await service.lookupPapers(code, secret);
+        const version = await service.versionOf(versionId);
+        const csrf = reply.generateCsrf();
+        // The papers, each a small form (the key travels in the body, never in a link).
+        const download = (paperId: string, fileName: string) =>
+          form({
+            action: '/tra-cuu/giay-to',
+            csrfToken: csrf,
+            label: bm.t('downloadFile', l, { name: fileName }),
+            body: html`<input type="hidden" name="code" value="${r.code}" />
+              <input type="hidden" name="secret" value="${secret}" />
+              <input type="hidden" name="paperId" value="${paperId}" />
+              ${button(bm.t('downloadFile', l, { name: fileName }), { variant: 'secondary' })}`,
+          });
         return lookupPage(request, reply, {
           code,
-          result: summaryList([
+          result: html`${summaryList([
             [dm.t('code', l), r.code],
             [dm.t('procedure', l), r.procedureName],
             [dm.t('agency', l), r.agencyName],
             [dm.t('status', l), statusTag(r, l)],
             [dm.t('dueDate', l), r.dueAt ? formatDate(r.dueAt) : '—'],
-          ]),
+          ])}
+          ${
+            papers.length
+              ? table({
+                  caption: dm.t('papers', l),
+                  headers: [dm.t('paper', l), dm.t('file', l)],
+                  rows: papers.map((p) => [paperName(version, p.paperKey, l), download(p.id, p.fileName)]),
+                  empty: '—',
+                })
+              : ''
+          }`,
         });
       } catch (error) {
         return lookupPage(request, reply, { code, errors: [{ field: 'code', message: refusal(error, l) }] });
+      }
+    },
+  );
+
+  app.post(
+    '/tra-cuu/giay-to',
+    { config: rateLimited, schema: { hide: true, body: lookupBody.extend({ paperId: z.uuid() }) } },
+    async (request, reply) => {
+      const { code, secret, paperId } = request.body;
+      try {
+        const f = await service.lookupPaperFile(code, secret, paperId);
+        reply.header('content-disposition', `attachment; filename="${encodeURIComponent(f.fileName)}"`);
+        return reply.type(f.mediaType).send(f.bytes);
+      } catch (error) {
+        const message = refusal(error, request.locale);
+        return lookupPage(request, reply, { code, errors: [{ field: 'code', message }] });
       }
     },
   );
