@@ -275,4 +275,34 @@ describe('one-stop back office: from online filing to the signed result, in brow
     );
     assert.ok(handOffs.length >= 3, `three officials' steps reached the portal (got ${handOffs.length})`);
   });
+
+  it('the desk takes a paper dossier at the counter with a scan per paper and several other scans', async () => {
+    const desk = await official('Lưu Thị Quầy', ['one_stop_officer']);
+    await desk.goto(`${h.baseUrl}/one-stop/intake?procedure=${procedure.code}`);
+    await accessible(desk);
+    await desk.getByLabel('Họ và tên người nộp').fill('Phan Văn Giấy');
+    await desk.locator('[name="f.childName"]').fill('Phan An');
+    await desk.locator('[name="f.birthDate"]').fill('2026-02-01');
+    await desk
+      .getByLabel('Giấy chứng sinh (bắt buộc)')
+      .setInputFiles({ name: 'chung-sinh.pdf', mimeType: 'application/pdf', buffer: minimalPdf });
+    await desk.getByLabel('Giấy tờ khác (có thể chọn nhiều tệp)').setInputFiles([
+      { name: 'cmnd-cha.pdf', mimeType: 'application/pdf', buffer: minimalPdf },
+      { name: 'cmnd-me.pdf', mimeType: 'application/pdf', buffer: minimalPdf },
+    ]);
+    await desk.getByRole('button', { name: 'Tiếp nhận vào hệ thống' }).click();
+    await accessible(desk);
+    const text = await main(desk);
+    assert.match(text, /Đã ghi nhận hồ sơ/);
+    for (const name of ['chung-sinh.pdf', 'cmnd-cha.pdf', 'cmnd-me.pdf'])
+      assert.equal(await desk.getByRole('link', { name }).count(), 1, `${name} is listed with its link`);
+    const download = await desk
+      .context()
+      .request.get(
+        `${h.baseUrl}${(await desk.getByRole('link', { name: 'cmnd-me.pdf' }).getAttribute('href')) ?? ''}`,
+      );
+    assert.equal(download.status(), 200);
+    assert.equal(download.headers()['content-type'], 'application/pdf');
+    await desk.close();
+  });
 });
