@@ -14,6 +14,8 @@ const BATCH = 500;
 /** A batch job gives its worker back after this long (it enqueues itself again when work is left). */
 const BATCH_JOB_MS = 20_000;
 const LOCAL_JOB_KEY = 'exchange-deliver-local';
+/** How long a kick waits for other commits' kicks before queuing the batch job they share. */
+const KICK_GATHER_MS = 20;
 
 /** Thrown for a delivery whose route this instance cannot serve yet (another instance: federation). */
 export class NoRouteYet extends Error {
@@ -212,8 +214,9 @@ export function createDelivery(
     },
   });
 
-  // Kicks coalesce: while one enqueue is in flight, later kicks share the next one, which starts
-  // after it — so every kick is followed by an enqueue that began after the kicker's commit.
+  // Kicks coalesce: the kicks of KICK_GATHER_MS share one enqueue, and while one enqueue is in
+  // flight later kicks share the next, which starts after it — so every kick is followed by an
+  // enqueue that began after the kicker's commit (one add_job for many packets under load).
   let dirty = false;
   let running: Promise<void> | null = null;
   function kick(): Promise<void> {
@@ -221,6 +224,7 @@ export function createDelivery(
     running ??= (async () => {
       try {
         while (dirty) {
+          await new Promise((resolve) => setTimeout(resolve, KICK_GATHER_MS));
           dirty = false;
           await enqueue(c.db, localJob, {}, { jobKey: LOCAL_JOB_KEY }).catch((error: unknown) =>
             log.error({ err: error, action: 'exchange.kick' }, 'could not queue local delivery'),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import type { BlobRef, BlobStore } from '../../platform/blobs/index.ts';
 import { readEdxml, type AttachmentWritable, type EdxmlPacket } from './edxml/index.ts';
@@ -16,13 +16,14 @@ export interface TraceInsertion {
 /** A packet read and checked by the codec whose blobs are written but not yet landed. */
 export interface StagedPacket {
   packet: EdxmlPacket;
-  original: BlobRef;
+  /** Size of the received bytes. */
+  bytes: number;
   trace: TraceInsertion | null;
-  /** Lands the held blobs (attachments; the original if still held). Call before the commit. */
-  land(): Promise<{ attachments: BlobRef[] }>;
+  /** Lands the received bytes and the attachments in the blob store. Call before the commit. */
+  land(): Promise<{ original: BlobRef; attachments: BlobRef[] }>;
   /** Drops every held blob, and the original if this packet stored it first. */
   discard(): Promise<void>;
-  /** The original bytes (lands the original first): for signature verification. */
+  /** The received bytes: for signature verification. */
   originalBytes(): Promise<Buffer>;
 }
 
@@ -61,6 +62,83 @@ async function landHeld(held: HeldBlob): Promise<BlobRef> {
   return held.done;
 }
 
+/** Bytes of one packet kept in memory, all spools together; past it a spool streams to the store. */
+const IN_MEMORY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Where one blob's bytes go while the packet is read: kept in memory while the packet's budget
+ * allows (most packets: one write of the whole blob on acceptance, nothing on refusal), else
+ * streamed to a held blob from then on.
+ */
+class Spool {
+  private chunks: Uint8Array[] = [];
+  private held: HeldBlob | null = null;
+  /** The hash of what was streamed (the original's: to know, before landing early, if it is new). */
+  private hash: Hash | null = null;
+  private readonly blobs: BlobStore;
+  private readonly maxBytes: number;
+  private readonly budget: { left: number };
+
+  constructor(blobs: BlobStore, maxBytes: number, budget: { left: number }) {
+    this.blobs = blobs;
+    this.maxBytes = maxBytes;
+    this.budget = budget;
+  }
+
+  get streamed(): boolean {
+    return this.held !== null;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (!this.held && chunk.byteLength <= this.budget.left) {
+      this.budget.left -= chunk.byteLength;
+      this.chunks.push(chunk);
+      return;
+    }
+    if (!this.held) {
+      this.held = holdBlob(this.blobs, this.maxBytes);
+      this.hash = createHash('sha256');
+      const kept = this.chunks;
+      this.chunks = [];
+      for (const c of kept) {
+        this.budget.left += c.byteLength;
+        this.hash.update(c);
+        await writeHeld(this.held, c);
+      }
+    }
+    this.hash?.update(chunk);
+    await writeHeld(this.held, chunk);
+  }
+
+  /** The sha256 of a streamed blob's bytes (null while they are in memory). */
+  streamedSha256(): string | null {
+    return this.hash ? this.hash.copy().digest('hex') : null;
+  }
+
+  /** The bytes, when they are all in memory (joined once). */
+  inMemory(): Buffer | null {
+    if (this.held) return null;
+    const [first] = this.chunks;
+    const whole = this.chunks.length === 1 && Buffer.isBuffer(first) ? first : Buffer.concat(this.chunks);
+    this.chunks = [whole];
+    return whole;
+  }
+
+  async land(): Promise<BlobRef> {
+    if (this.held) return landHeld(this.held);
+    return this.blobs.put(this.inMemory() ?? Buffer.alloc(0), { maxBytes: this.maxBytes });
+  }
+
+  async drop(): Promise<void> {
+    this.chunks = [];
+    if (this.held) await dropHeld(this.held);
+  }
+
+  destroy(): void {
+    this.held?.stream.destroy(new Error('attachment refused'));
+  }
+}
+
 const SCAN_LIMIT = 8 * 1024 * 1024;
 const CLOSE_TAG = /<\/([A-Za-z_][\w.-]*:)?(TraceHeaderList|edXMLHeader)\s*>/;
 const EMPTY_TRACE_LIST = /<([A-Za-z_][\w.-]*:)?TraceHeaderList(\s[^>]*)?\/>/;
@@ -97,18 +175,19 @@ class TraceScanner {
 }
 
 /**
- * Streams a packet through the codec: the received bytes go to a held blob (kept as evidence),
- * each attachment's decoded bytes to another, and nothing lands in the blob store until the
- * caller accepts the packet (`land`) — a refused or broken packet leaves no blob behind.
+ * Streams a packet through the codec: the received bytes are kept (as evidence), and so are each
+ * attachment's decoded bytes — in memory up to 4 MB a packet, beyond that in held blobs — and
+ * nothing lands in the blob store until the caller accepts the packet (`land`): a refused or
+ * broken packet leaves no blob behind.
  */
 export async function stagePacket(
   blobs: BlobStore,
   source: Readable | Buffer | AsyncIterable<Uint8Array>,
   limits: { maxBytes: number; maxAttachmentBytes?: number },
 ): Promise<StagedPacket> {
-  const original = holdBlob(blobs, limits.maxBytes);
-  const attachments: HeldBlob[] = [];
-  const hash = createHash('sha256');
+  const budget = { left: IN_MEMORY_BYTES };
+  const original = new Spool(blobs, limits.maxBytes, budget);
+  const attachments: Spool[] = [];
   const scanner = new TraceScanner();
   let bytes = 0;
   // A refused packet must not destroy the request stream: the route drains it so the client
@@ -125,20 +204,14 @@ export async function stagePacket(
       bytes += chunk.byteLength;
       // Past the limit the codec refuses the packet; do not copy what it will not read.
       if (bytes <= limits.maxBytes) {
-        hash.update(chunk);
         scanner.push(chunk);
-        await writeHeld(original, chunk);
+        await original.write(chunk);
       }
       yield chunk;
     }
   }
 
-  const discard = async () => {
-    const originalWasHeld = !original.ended;
-    await Promise.all([dropHeld(original), ...attachments.map(dropHeld)]);
-    // The original landed early (signature check) and this packet stored it first: remove it.
-    if (!originalWasHeld && createdOriginal) await blobs.remove(sha256).catch(() => undefined);
-  };
+  const dropAll = () => Promise.all([original.drop(), ...attachments.map((a) => a.drop())]);
 
   let packet: EdxmlPacket;
   try {
@@ -146,34 +219,47 @@ export async function stagePacket(
       maxBytes: limits.maxBytes,
       maxAttachmentBytes: limits.maxAttachmentBytes ?? limits.maxBytes,
       attachmentSink: (): AttachmentWritable => {
-        const held = holdBlob(blobs, limits.maxBytes);
-        attachments.push(held);
+        const spool = new Spool(blobs, limits.maxBytes, budget);
+        attachments.push(spool);
         return {
-          write: (chunk: Buffer) => writeHeld(held, chunk),
+          write: (chunk: Buffer) => spool.write(chunk),
           // The reader's end is not ours: the blob lands only when the packet is accepted.
           end: () => undefined,
-          destroy: () => held.stream.destroy(new Error('attachment refused')),
+          destroy: () => spool.destroy(),
         };
       },
     });
   } catch (error) {
-    await Promise.all([dropHeld(original), ...attachments.map(dropHeld)]);
+    await dropAll();
     throw error;
   }
-  const sha256 = hash.digest('hex');
-  const createdOriginal = !blobs.has(sha256);
+  // A large original read back for the signature check lands early: remember whether this packet
+  // stored it first, so that a refusal removes it.
+  let early: { ref: BlobRef; created: boolean } | null = null;
   return {
     packet,
-    original: { sha256, bytes },
+    bytes,
     trace: packet.kind === 'edoc' ? scanner.found : null,
     async land() {
-      await landHeld(original);
-      return { attachments: await Promise.all(attachments.map(landHeld)) };
+      const [ref, ...refs] = await Promise.all([
+        early ? early.ref : original.land(),
+        ...attachments.map((a) => a.land()),
+      ]);
+      return { original: ref, attachments: refs };
     },
-    discard,
+    async discard() {
+      await dropAll();
+      if (early?.created) await blobs.remove(early.ref.sha256).catch(() => undefined);
+    },
     async originalBytes() {
-      await landHeld(original);
-      return blobs.read(sha256);
+      const kept = original.inMemory();
+      if (kept) return kept;
+      if (!early) {
+        const sha256 = original.streamedSha256();
+        const created = sha256 !== null && !blobs.has(sha256);
+        early = { ref: await original.land(), created };
+      }
+      return blobs.read(early.ref.sha256);
     },
   };
 }

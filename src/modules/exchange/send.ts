@@ -11,7 +11,7 @@ import type { EdxmlPacket } from './edxml/index.ts';
 import { SenderMismatch, SignatureInvalid, StatusNotAllowed } from './errors.ts';
 import { stagePacket, type StagedPacket } from './intake.ts';
 import { createPlanner, type Effect, type PacketPlan, type RecipientPlan } from './plan.ts';
-import { exchangeRepo } from './repo.ts';
+import { exchangeRepo, type NewDelivery } from './repo.ts';
 import { decideStatus } from './statuses.ts';
 import { traceHeaderXml } from './trace.ts';
 import { federationRepo } from './federation/repo.ts';
@@ -48,32 +48,42 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
   const planner = createPlanner(c);
   const log = c.logger;
 
+  /** Delivery rows for recipients of a packet (routed by the insert: local, or a peer instance). */
+  function deliveryRows(
+    packetId: string,
+    recipients: RecipientPlan[],
+    addedBy: string | null,
+  ): NewDelivery[] {
+    return recipients.map((r) => ({
+      id: randomUUID(),
+      packet_id: packetId,
+      recipient_agency_id: r.agencyId,
+      addressee_agency_id: r.addresseeAgencyId,
+      addressed_codes: r.codes.slice(0, 20),
+      added_by_packet_id: addedBy,
+    }));
+  }
+
+  /**
+   * Local deliveries are taken in batches by the local deliverer, woken after the commit
+   * (`queue.kick`); a delivery to a peer has its own job, retried while the peer is down.
+   */
+  async function enqueuePeerJobs(trx: Tx, routes: { id: string; route: string }[]) {
+    for (const row of routes)
+      if (row.route !== 'local')
+        await enqueue(trx, queue.peerJob, { deliveryId: row.id }, { jobKey: `exchange-deliver:${row.id}` });
+  }
+
   async function newDeliveries(
     trx: Tx,
     packetId: string,
     recipients: RecipientPlan[],
     addedBy: string | null,
   ) {
-    // Federation: recipients hosted on a peer instance get route `peer:<id>`, the others `local`.
-    const routes = await federationRepo.routesOf(
+    await enqueuePeerJobs(
       trx,
-      recipients.map((r) => r.agencyId),
+      await exchangeRepo.insertDeliveries(trx, deliveryRows(packetId, recipients, addedBy)),
     );
-    const rows = recipients.map((r) => ({
-      id: randomUUID(),
-      packet_id: packetId,
-      recipient_agency_id: r.agencyId,
-      addressee_agency_id: r.addresseeAgencyId,
-      addressed_codes: r.codes.slice(0, 20),
-      route: routes.get(r.agencyId) ?? 'local',
-      added_by_packet_id: addedBy,
-    }));
-    await exchangeRepo.insertDeliveries(trx, rows);
-    // Local deliveries are taken in batches by the local deliverer, woken after the commit
-    // (`queue.kick`); a delivery to a peer has its own job, retried while the peer is down.
-    for (const row of rows)
-      if (row.route !== 'local')
-        await enqueue(trx, queue.peerJob, { deliveryId: row.id }, { jobKey: `exchange-deliver:${row.id}` });
   }
 
   async function applyStatus(
@@ -197,8 +207,9 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
       algorithm: string | null;
       signerSubject: string | null;
     },
-    attachments: BlobRef[],
+    landed: { original: BlobRef; attachments: BlobRef[] },
   ): Promise<string> {
+    const attachments = landed.attachments;
     const { packet } = staged;
     const id = randomUUID();
     const hopAt = new Date();
@@ -212,41 +223,41 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
           ? (plan.effect.targets[0]?.id ?? null)
           : null;
     await c.db.transaction().execute(async (trx) => {
-      await exchangeRepo.insertPacket(trx, {
-        id,
-        kind: packet.kind,
-        business_type: packet.kind === 'edoc' ? (packet.business?.docType ?? 0) : null,
-        status_code: packet.status?.statusCode ?? null,
-        sender_agency_id: plan.sender.id,
-        sender_code: plan.senderCode,
-        sender_name:
-          (header?.from?.organName ?? packet.status?.from?.organName ?? null)?.slice(0, 300) ?? null,
-        document_id: plan.documentId,
-        dedupe_key: plan.dedupeKey.slice(0, 300),
-        target_packet_id: target,
-        code_number: header?.code.number ?? null,
-        code_notation: header?.code.notation ?? null,
-        subject: header?.subject ?? null,
-        type_name: header?.documentType.typeName ?? null,
-        promulgation_date: header?.promulgationInfo.date ?? null,
-        due_date: header?.dueDate ?? null,
-        priority: header?.otherInfo?.priority ?? null,
-        description: packet.status?.description ?? packet.business?.reason?.slice(0, 1000) ?? null,
-        signature: signature.result,
-        signature_algorithm: signature.algorithm?.slice(0, 200) ?? null,
-        signer_subject: signature.signerSubject?.slice(0, 1000) ?? null,
-        original_sha256: staged.original.sha256,
-        original_bytes: staged.original.bytes,
-        hop_organ_id: c.nodeId,
-        hop_at: hopAt,
-        trace_offset: insertion?.offset ?? null,
-        trace_xml: insertion ? traceHeaderXml(insertion, c.nodeId, hopAt) : null,
-        traces: JSON.stringify(packet.traces),
-        sent_by_kind: ctx.actor.kind,
-        sent_by: actorId(ctx.actor),
-      });
-      await exchangeRepo.insertAttachments(
+      const routes = await exchangeRepo.insertAccepted(
         trx,
+        {
+          id,
+          kind: packet.kind,
+          business_type: packet.kind === 'edoc' ? (packet.business?.docType ?? 0) : null,
+          status_code: packet.status?.statusCode ?? null,
+          sender_agency_id: plan.sender.id,
+          sender_code: plan.senderCode,
+          sender_name:
+            (header?.from?.organName ?? packet.status?.from?.organName ?? null)?.slice(0, 300) ?? null,
+          document_id: plan.documentId,
+          dedupe_key: plan.dedupeKey.slice(0, 300),
+          target_packet_id: target,
+          code_number: header?.code.number ?? null,
+          code_notation: header?.code.notation ?? null,
+          subject: header?.subject ?? null,
+          type_name: header?.documentType.typeName ?? null,
+          promulgation_date: header?.promulgationInfo.date ?? null,
+          due_date: header?.dueDate ?? null,
+          priority: header?.otherInfo?.priority ?? null,
+          description: packet.status?.description ?? packet.business?.reason?.slice(0, 1000) ?? null,
+          signature: signature.result,
+          signature_algorithm: signature.algorithm?.slice(0, 200) ?? null,
+          signer_subject: signature.signerSubject?.slice(0, 1000) ?? null,
+          original_sha256: landed.original.sha256,
+          original_bytes: landed.original.bytes,
+          hop_organ_id: c.nodeId,
+          hop_at: hopAt,
+          trace_offset: insertion?.offset ?? null,
+          trace_xml: insertion ? traceHeaderXml(insertion, c.nodeId, hopAt) : null,
+          traces: JSON.stringify(packet.traces),
+          sent_by_kind: ctx.actor.kind,
+          sent_by: actorId(ctx.actor),
+        },
         packet.attachments.map((a, n) => ({
           packet_id: id,
           n,
@@ -260,8 +271,9 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
           bytes: a.bytes,
           sha256: attachments[n]?.sha256 ?? a.sha256,
         })),
+        deliveryRows(id, plan.recipients, null),
       );
-      await newDeliveries(trx, id, plan.recipients, null);
+      await enqueuePeerJobs(trx, routes);
       await applyEffect(trx, id, packet, plan.effect);
       await recordAudit(trx, ctx, {
         action: 'exchange.packet.accepted',
@@ -274,7 +286,7 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
           statusCode: packet.status?.statusCode ?? null,
           recipients: plan.recipients.length,
           signature: signature.result,
-          bytes: staged.original.bytes,
+          bytes: staged.bytes,
         },
       });
     });
@@ -340,9 +352,9 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
         if (verified.result === 'invalid') throw SignatureInvalid({ reason: verified.reason ?? null });
         if (verified.result !== 'none') signature = verified as typeof signature;
       }
-      const { attachments } = await staged.land();
+      const landed = await staged.land();
       try {
-        const id = await commit(ctx, staged, plan, signature, attachments);
+        const id = await commit(ctx, staged, plan, signature, landed);
         void queue.kick();
         log.info(
           { action: 'exchange.accepted', packetId: id, recipients: plan.recipients.length },
