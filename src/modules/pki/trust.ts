@@ -34,9 +34,30 @@ function crlOf(encoded: string): x509.X509Crl {
   return crl;
 }
 
-/** The subject as one line, `UID=` for the agency code attribute. */
+const subjects = new Map<string, string>();
+/** The subject as one line, `UID=` for the agency code attribute (signers repeat: parsed once per thread). */
 export function subjectLine(pem: string): string {
-  return new x509.X509Certificate(pem).subject.replaceAll(`${UID_OID}=`, 'UID=');
+  let subject = subjects.get(pem);
+  if (subject === undefined) {
+    subject = new x509.X509Certificate(pem).subject.replaceAll(`${UID_OID}=`, 'UID=');
+    if (subjects.size > 500) subjects.clear();
+    subjects.set(pem, subject);
+  }
+  return subject;
+}
+
+/** Whether a CRL is the issuer's and signed by it: checked once per CRL and issuer per thread. */
+const crlSigned = new Map<string, boolean>();
+async function crlOfIssuer(crl: x509.X509Crl, encoded: string, issuer: X509Certificate): Promise<boolean> {
+  const key = `${issuer.fingerprint256}|${encoded}`;
+  let ok = crlSigned.get(key);
+  if (ok === undefined) {
+    const issuerPeculiar = new x509.X509Certificate(issuer.raw);
+    ok = crl.issuer === issuerPeculiar.subject && (await crl.verify({ publicKey: issuerPeculiar }));
+    if (crlSigned.size > 100) crlSigned.clear();
+    crlSigned.set(key, ok);
+  }
+  return ok;
 }
 
 function period(cert: X509Certificate, at: Date): string | null {
@@ -59,9 +80,7 @@ async function revoked(
     } catch {
       continue;
     }
-    const issuerPeculiar = new x509.X509Certificate(issuer.raw);
-    if (crl.issuer !== issuerPeculiar.subject) continue;
-    if (!(await crl.verify({ publicKey: issuerPeculiar }))) continue;
+    if (!(await crlOfIssuer(crl, encoded, issuer))) continue;
     const entry = crl.entries.find((e) => e.serialNumber.toLowerCase().replace(/^0+/, '') === serial);
     if (entry && entry.revocationDate <= at) {
       const reason = entry.reason === undefined ? 'unspecified' : x509.X509CrlReason[entry.reason];

@@ -29,8 +29,10 @@ import {
   childrenByLocalName,
   elementsByLocalName,
   parseXmlStrict,
+  parseXmlStrictLean,
   rehomeSignature,
   XmlRefused,
+  type LeanDocument,
 } from './xml.ts';
 
 export const C14N = 'http://www.w3.org/TR/2001/REC-xml-c14n-20010315';
@@ -111,7 +113,7 @@ function toPem(base64: string): string {
 }
 
 /** The digest of the document with the Signature removed, per the Reference's transforms. */
-function referenceDigest(signature: Element, reference: Element): { ok: boolean } {
+function referenceDigest(lean: LeanDocument, signature: Element, reference: Element): { ok: boolean } {
   if (reference.getAttribute('URI') !== '') throw new Malformed('only Reference URI="" is supported');
   const transforms = childrenByLocalName(reference, 'Transforms')[0];
   const list = transforms ? childrenByLocalName(transforms, 'Transform') : [];
@@ -131,7 +133,7 @@ function referenceDigest(signature: Element, reference: Element): { ok: boolean 
   const digestAlg = digestMethods[algorithmOf(one(reference, 'DigestMethod'))];
   if (!digestAlg) throw new Malformed('unsupported digest method');
   const expected = Buffer.from(
-    (one(reference, 'DigestValue').textContent ?? '').replace(/\s+/g, ''),
+    lean.restore(one(reference, 'DigestValue').textContent ?? '').replace(/\s+/g, ''),
     'base64',
   );
   const root = signature.ownerDocument?.documentElement;
@@ -148,11 +150,15 @@ function referenceDigest(signature: Element, reference: Element): { ok: boolean 
   } finally {
     parent.insertBefore(signature, next);
   }
-  const actual = createHash(digestAlg).update(canonical, 'utf8').digest();
+  // The set-aside attachment texts go into the digest where their tokens stand.
+  const digest = createHash(digestAlg);
+  for (const piece of lean.pieces(canonical)) digest.update(piece, 'utf8');
+  const actual = digest.digest();
   return { ok: actual.length === expected.length && timingSafeEqual(actual, expected) };
 }
 
 function signedInfoMatches(
+  lean: LeanDocument,
   signature: Element,
   signatureValue: Buffer,
   certPem: string,
@@ -162,7 +168,9 @@ function signedInfoMatches(
   const method = signatureMethods[algorithmOf(one(signedInfo, 'SignatureMethod'))];
   if (!method) throw new Malformed('unsupported signature method');
   const c14n = algorithmOf(c14nMethod);
-  const canonical = canonicalize(signedInfo, c14n, ancestorNamespaces(signedInfo), prefixListOf(c14nMethod));
+  const canonical = lean.restore(
+    canonicalize(signedInfo, c14n, ancestorNamespaces(signedInfo), prefixListOf(c14nMethod)),
+  );
   const key = createPublicKey(certPem);
   return {
     ok: verifySignature(method.hash, Buffer.from(canonical, 'utf8'), key, signatureValue),
@@ -178,8 +186,9 @@ export function checkIntegrity(bytes: Uint8Array): IntegrityResult {
   let signerPem: string | null = null;
   let algorithm: string | null = null;
   try {
-    const doc = parseXmlStrict(bytes);
-    const signatures = elementsByLocalName(doc, 'Signature').filter(
+    // The attachments' base64 is set aside while parsing (parseXmlStrictLean): the tree is small.
+    const lean = parseXmlStrictLean(bytes);
+    const signatures = elementsByLocalName(lean.doc, 'Signature').filter(
       (s) => childrenByLocalName(s, 'SignedInfo').length > 0,
     );
     if (signatures.length === 0) return { state: 'none' };
@@ -190,17 +199,17 @@ export function checkIntegrity(bytes: Uint8Array): IntegrityResult {
     const keyInfo = one(signature, 'KeyInfo');
     const certificatesPem = childrenByLocalName(keyInfo, 'X509Data')
       .flatMap((d) => childrenByLocalName(d, 'X509Certificate'))
-      .map((c) => toPem(c.textContent ?? ''));
+      .map((c) => toPem(lean.restore(c.textContent ?? '')));
     if (certificatesPem.length === 0) throw new Malformed('no X509Certificate in KeyInfo');
     const signer = pickSigner(certificatesPem);
     signerPem = signer;
     const ordered = [signer, ...certificatesPem.filter((p) => p !== signer)];
     const signatureValue = Buffer.from(
-      (one(signature, 'SignatureValue').textContent ?? '').replace(/\s+/g, ''),
+      lean.restore(one(signature, 'SignatureValue').textContent ?? '').replace(/\s+/g, ''),
       'base64',
     );
     const reference = one(signedInfo, 'Reference');
-    if (!referenceDigest(signature, reference).ok) {
+    if (!referenceDigest(lean, signature, reference).ok) {
       return {
         state: 'invalid',
         algorithm,
@@ -209,7 +218,7 @@ export function checkIntegrity(bytes: Uint8Array): IntegrityResult {
       };
     }
     if (signature.namespaceURI === DSIG_NS) {
-      const r = signedInfoMatches(signature, signatureValue, signer);
+      const r = signedInfoMatches(lean, signature, signatureValue, signer);
       if (r.ok)
         return { state: 'intact', algorithm: r.algorithm, certificatesPem: ordered, placement: 'xmldsig' };
     } else {
@@ -217,11 +226,11 @@ export function checkIntegrity(bytes: Uint8Array): IntegrityResult {
       // so re-home first (the usual case), then try the tree as found.
       const asFound = signature;
       signature = rehomeSignature(asFound);
-      const r = signedInfoMatches(signature, signatureValue, signer);
+      const r = signedInfoMatches(lean, signature, signatureValue, signer);
       if (r.ok)
         return { state: 'intact', algorithm: r.algorithm, certificatesPem: ordered, placement: 'rehomed' };
       signature.parentNode?.replaceChild(asFound, signature);
-      const again = signedInfoMatches(asFound, signatureValue, signer);
+      const again = signedInfoMatches(lean, asFound, signatureValue, signer);
       if (again.ok)
         return {
           state: 'intact',
