@@ -49,6 +49,25 @@ export function postgresCpuSeconds(port: number): number {
   return ticks / TICK;
 }
 
+/** Seconds of CPU used so far by this process's threads, by kind: the main thread, worker threads, the rest. */
+export function threadCpuSeconds(): { main: number; workers: number; other: number } {
+  const out = { main: 0, workers: 0, other: 0 };
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const comm = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      const text = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / TICK;
+      if (Number(tid) === process.pid) out.main += seconds;
+      else if (comm === 'WorkerThread') out.workers += seconds;
+      else out.other += seconds;
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
 /** Seconds of CPU used so far by this process (every thread). */
 export function ownCpuSeconds(): number {
   const u = process.cpuUsage();
@@ -63,14 +82,17 @@ export async function cpuPer<T>(
 ): Promise<{ value: T; serverMs: number; postgresMs: number; text: string }> {
   const port = Number(new URL(databaseUrl ?? 'postgres://x@127.0.0.1:5432/x').port || 5432);
   const server0 = ownCpuSeconds();
+  const threads0 = threadCpuSeconds();
   const pg0 = postgresCpuSeconds(port);
   const value = await phase();
   const serverMs = ((ownCpuSeconds() - server0) * 1000) / units;
   const postgresMs = ((postgresCpuSeconds(port) - pg0) * 1000) / units;
+  const threads = threadCpuSeconds();
+  const per = (k: 'main' | 'workers' | 'other') => (((threads[k] - threads0[k]) * 1000) / units).toFixed(2);
   return {
     value,
     serverMs,
     postgresMs,
-    text: `server ${serverMs.toFixed(2)} ms + PostgreSQL ${postgresMs.toFixed(2)} ms of CPU each`,
+    text: `server ${serverMs.toFixed(2)} ms (main thread ${per('main')}, worker threads ${per('workers')}, other threads ${per('other')}) + PostgreSQL ${postgresMs.toFixed(2)} ms of CPU each`,
   };
 }
