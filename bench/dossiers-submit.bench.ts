@@ -13,7 +13,7 @@
  * 50 connections each waiting for its answer, the mean latency is 50 ÷ throughput, so the
  * unpaced loads' p99 only falls under 100 ms well above 500/s.
  *
- * While the spread load runs, a second connection samples pg_stat_activity every 10 ms: the
+ * While the spread load runs, a second connection samples pg_stat_activity every 50 ms: the
  * share of busy database sessions that are in an audit statement (or waiting for the audit
  * chain's head-row lock) says how much of the submission's time is the audit chain.
  *
@@ -236,7 +236,7 @@ runBench(async () => {
             if (audit) samples.auditLockWait += 1;
           }
         }
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
 
@@ -284,7 +284,7 @@ runBench(async () => {
       ],
     );
     console.log(
-      `database sessions during "${spreadResult.label}" (sampled every 10 ms): ` +
+      `database sessions during "${spreadResult.label}" (sampled every 50 ms): ` +
         `busy ${samples.busy}; in an audit statement ${share(samples.audit, samples.busy)} ` +
         `(waiting for a lock there ${share(samples.auditLockWait, samples.busy)}); ` +
         `waiting for any lock ${share(samples.lockWait, samples.busy)}; ` +
