@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
-import { EdxmlError, readEdxml } from '../../src/modules/exchange/index.ts';
+import { buildNewEdoc, EdxmlError, readEdxml, writeEdxml } from '../../src/modules/exchange/index.ts';
 
 const base = readFileSync(new URL('../fixtures/edxml/edoc-new.edxml', import.meta.url), 'utf8');
 const [head, rest] = base.split(/(?<=<edXML:ContentTransferEncoded[^>]*>)/) as [string, string];
@@ -123,6 +123,43 @@ describe('edXML streaming limits', () => {
       }
       const read = await readEdxml(Readable.from(pieces()), { keepAttachmentContent: true });
       assert.deepEqual(read.attachments[0]?.content, whole.attachments[0]?.content, `chunks of ${size}`);
+    }
+  });
+
+  it('reads several attachments in one chunk or split anywhere, each to its own sink, byte for byte', async () => {
+    const files = [Buffer.alloc(70_000, 7), Buffer.from('%PDF-1.4\n% tệp nhỏ\n'), Buffer.alloc(9_000, 200)];
+    const xml = Buffer.from(
+      writeEdxml(
+        buildNewEdoc({
+          from: { organId: '000.00.09.H99' },
+          to: [{ organId: '000.00.05.H99' }],
+          code: { number: '7', notation: 'SNV-VP' },
+          promulgationDate: '2026-03-02',
+          documentType: { typeName: 'Công văn' },
+          subject: 'Ba tệp đính kèm',
+          attachments: files.map((content, i) => ({ name: `tep-${i}.bin`, content })),
+        }),
+      ),
+    );
+    for (const size of [xml.length, 65_536, 4_096, 13, 1]) {
+      function* pieces() {
+        for (let i = 0; i < xml.length; i += size) yield xml.subarray(i, i + size);
+      }
+      const sunk: Buffer[][] = [];
+      const read = await readEdxml(Readable.from(pieces()), {
+        attachmentSink: (meta) => {
+          const parts: Buffer[] = [];
+          sunk[meta.index] = parts;
+          return (chunk) => {
+            if (chunk) parts.push(chunk);
+          };
+        },
+      });
+      assert.equal(read.attachments.length, 3, `chunks of ${size}`);
+      files.forEach((content, i) =>
+        assert.ok(Buffer.concat(sunk[i] ?? []).equals(content), `attachment ${i}, chunks of ${size}`),
+      );
+      assert.equal(read.header?.subject, 'Ba tệp đính kèm');
     }
   });
 });

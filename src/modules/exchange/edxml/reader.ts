@@ -198,25 +198,46 @@ class PacketParser {
 
   /** Feeds decoded text; attachment text is taken out of saxes' buffer so it never accumulates. */
   async write(text: string): Promise<void> {
-    const inner = this.parser as unknown as { state: number; text: string };
     let rest = text;
-    if (this.decoder && inner.state === SAXES_TEXT_STATE) {
-      // Fast path: an attachment's base64 run up to the next markup goes straight to the decoder
-      // (saxes would only copy it character by character). A run holding an entity reference
-      // takes the ordinary path, which resolves it.
-      const lt = rest.indexOf('<');
-      const run = lt === -1 ? rest.length : lt;
-      const amp = rest.indexOf('&');
-      if (run > 0 && (amp === -1 || amp >= run)) {
-        if (inner.text.length > 0) {
-          this.queue(this.decoder.push(inner.text));
-          inner.text = '';
-        }
-        this.queue(this.decoder.push(rest.slice(0, run)));
-        rest = rest.slice(run);
-      }
+    while (rest.length > 0) {
+      rest = this.attachmentRun(rest);
+      if (rest.length === 0) break;
+      // saxes reads up to the end of the next ContentTransferEncoded tag (start or end) only:
+      // once an attachment starts, the rest of this chunk takes the fast path instead of saxes'
+      // character loop.
+      const name = rest.indexOf('ContentTransferEncoded');
+      const end = name === -1 ? -1 : rest.indexOf('>', name);
+      const cut = end === -1 ? rest.length : end + 1;
+      this.parser.write(cut === rest.length ? rest : rest.slice(0, cut));
+      this.afterParserWrite();
+      rest = cut === rest.length ? '' : rest.slice(cut);
     }
-    if (rest.length > 0) this.parser.write(rest);
+    await this.flush();
+  }
+
+  /**
+   * Fast path: an attachment's base64 run up to the next markup goes straight to the decoder
+   * (saxes would only copy it character by character). A run holding an entity reference takes
+   * the ordinary path, which resolves it. Returns what is left for saxes.
+   */
+  private attachmentRun(text: string): string {
+    const inner = this.parser as unknown as { state: number; text: string };
+    if (!this.decoder || inner.state !== SAXES_TEXT_STATE) return text;
+    const lt = text.indexOf('<');
+    const run = lt === -1 ? text.length : lt;
+    const amp = text.indexOf('&');
+    if (run === 0 || (amp !== -1 && amp < run)) return text;
+    if (inner.text.length > 0) {
+      this.queue(this.decoder.push(inner.text));
+      inner.text = '';
+    }
+    this.queue(this.decoder.push(run === text.length ? text : text.slice(0, run)));
+    return run === text.length ? '' : text.slice(run);
+  }
+
+  /** After saxes read a piece: attachment text it buffered goes to the decoder; limits are checked. */
+  private afterParserWrite(): void {
+    const inner = this.parser as unknown as { state: number; text: string };
     if (inner.state === SAXES_TEXT_STATE && inner.text.length > 0) {
       if (this.decoder) {
         this.queue(this.decoder.push(inner.text));
@@ -227,7 +248,6 @@ class PacketParser {
     } else if (inner.text.length > MAX_ELEMENT_TEXT) {
       throw edxmlError('EDXML_MALFORMED', this.path(), 'comment or instruction too long');
     }
-    await this.flush();
   }
 
   private async flush(): Promise<void> {
