@@ -16,6 +16,11 @@ export interface StatusChange {
   note: string | null;
   at: Date;
   actor: Actor;
+  /**
+   * Whether the dossier holds paper files (purpose `paper`), when the caller already knows it (a
+   * submission has just read them): spares an observer that needs it a read. Absent: unknown.
+   */
+  paperFiles?: boolean;
 }
 
 /** One processing hand-off (a line of form 06, CapNhatTienDoHoSoMC on the national portal). */

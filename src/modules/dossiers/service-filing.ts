@@ -420,7 +420,7 @@ export function createFiling(deps: DossiersDeps) {
           lookup_secret_hash: lookupSecretHash,
           receipt_sha256: createHash('sha256').update(source).digest('hex'),
         };
-        return { source, set };
+        return { source, set, paperFiles: papers.length > 0 };
       };
       let prepared = submission(draft, checked);
       const row = await db.transaction().execute(async (trx) => {
@@ -435,6 +435,7 @@ export function createFiling(deps: DossiersDeps) {
         const updated = await changeStatus(deps, trx, ctx, locked, 'submitted', {
           notice: 'none',
           set: prepared.set,
+          paperFiles: prepared.paperFiles, // a draft's papers are all of purpose `paper`
         });
         await deps.notify.notify(
           ctx,

@@ -186,6 +186,8 @@ export async function changeStatus(
     note?: string | null;
     set?: Parameters<typeof dossiersRepo.update>[2];
     notice?: 'status' | 'supplement' | 'result' | 'none';
+    /** Passed to the observers (`StatusChange.paperFiles`) when the caller knows it. */
+    paperFiles?: boolean;
   } = {},
 ): Promise<DossierRow> {
   const updated = await dossiersRepo.update(trx, row.id, { ...o.set, status });
@@ -210,6 +212,7 @@ export async function changeStatus(
     note: o.note ?? null,
     at: updated.updated_at,
     actor: ctx.actor,
+    ...(o.paperFiles === undefined ? {} : { paperFiles: o.paperFiles }),
   });
   const recipient = applicantRecipient(row);
   const notice = o.notice ?? 'status';

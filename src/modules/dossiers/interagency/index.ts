@@ -91,6 +91,9 @@ export function createInteragencyModule(deps: {
   deps.dossiers.observe({
     name: 'dossiers.interagency',
     async statusChanged(trx, change) {
+      // A citizen's own submission is never a part (parts are filed by this module) and the main
+      // dossier has nothing to do before it is received: no read on the portal's busiest path.
+      if (change.actor.kind === 'citizen' && change.previous === 'draft') return;
       const part = await interagencyRepo.partByChild(trx, change.dossier.id);
       if (part) return origin.onChildChanged(trx, part, change);
       const inbound = await interagencyRepo.inboundByChild(trx, change.dossier.id);

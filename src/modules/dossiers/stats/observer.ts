@@ -32,7 +32,7 @@ export function createStatsObserver(deps: { calendar: WorkCalendar }): DossierOb
       const deltas: Delta[] = [];
       let names: { agency: string; procedure: string } | null = null;
       if (change.previous === null || change.previous === 'draft') {
-        deltas.push(receiptDelta(d, await statsRepo.hasPaperFiles(trx, d.id)));
+        deltas.push(receiptDelta(d, change.paperFiles ?? (await statsRepo.hasPaperFiles(trx, d.id))));
         names = { agency: d.agency_name, procedure: d.procedure_name };
       }
       const before = outcomeOf(change.previous);
