@@ -237,6 +237,16 @@ describe('issuing results: the register is not held while a result is rendered a
       ((await rest.json()) as { items: { number: number }[] }).items.map((i) => i.number),
       [9, 10],
     );
+    // The register book as a page: every number with its state, the void ones with their reason.
+    const book = await officerPage.get('/one-stop/result-register?year=2026');
+    assert.equal(book.status, 200);
+    assert.match(book.html, /Sổ cấp số kết quả năm 2026/);
+    assert.match(
+      book.html,
+      /7\/2026<\/td>[\s\S]*?Hủy số \(không dùng lại\)<\/td>\s*<td>Hồ sơ được cập nhật trong khi ký/,
+    );
+    assert.match(book.html, /9\/2026<\/td>[\s\S]*?Phiên cấp số bị gián đoạn/);
+    assert.equal((book.html.match(/Đã cấp<\/td>/g) ?? []).length, 8, 'ten numbers: eight issued, two void');
     // Another agency's official sees their own register (one void number), not this one.
     const other = await strangerPage.request('GET', '/api/v1/backoffice/result-register?year=2026', {
       headers: { accept: 'application/json' },

@@ -33,6 +33,23 @@ export const bm = defineMessages('dossiers-backoffice', {
   paperIfAny: { vi: '{name} (nếu có)', en: '{name} (if any)' },
   scansRecorded: { vi: 'Giấy tờ đã ghi nhận', en: 'Papers recorded' },
   downloadFile: { vi: 'Tải {name}', en: 'Download {name}' },
+  registerTitle: { vi: 'Sổ cấp số kết quả năm {year}', en: 'Register of results, {year}' },
+  registerNumber: { vi: 'Số', en: 'Number' },
+  registerState: { vi: 'Tình trạng', en: 'State' },
+  registerReason: { vi: 'Lý do hủy số', en: 'Why void' },
+  registerTaken: { vi: 'Thời điểm lấy số', en: 'Taken at' },
+  stateIssued: { vi: 'Đã cấp', en: 'Issued' },
+  stateVoid: { vi: 'Hủy số (không dùng lại)', en: 'Void (never reused)' },
+  stateReserved: { vi: 'Đang cấp', en: 'Being issued' },
+  reasonAbandoned: { vi: 'Phiên cấp số bị gián đoạn', en: 'The issuance was interrupted' },
+  reasonConflict: {
+    vi: 'Hồ sơ được cập nhật trong khi ký, phải cấp lại',
+    en: 'The dossier changed while it was signed; issued again',
+  },
+  reasonFailed: {
+    vi: 'Không ký, lưu được kết quả ({code})',
+    en: 'The result could not be signed or stored ({code})',
+  },
   takeIn: { vi: 'Tiếp nhận vào hệ thống', en: 'Record the dossier' },
   takenIn: {
     vi: 'Đã ghi nhận hồ sơ {code}. Mã tra cứu: {secret} (in trên giấy tiếp nhận).',

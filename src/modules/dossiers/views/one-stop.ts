@@ -492,6 +492,58 @@ export async function registerOneStopPages(
       },
     );
 
+  app.get(
+    '/one-stop/result-register',
+    {
+      schema: {
+        hide: true,
+        querystring: z.object({
+          year: z.coerce.number().int().min(2000).max(2100).optional(),
+          after: z.coerce.number().int().min(0).optional(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const l = request.locale;
+      const year = request.query.year ?? new Date(Date.now() + 7 * 3_600_000).getUTCFullYear();
+      const page = await service.resultRegister(request.ctx, { year, after: request.query.after });
+      const title = bm.t('registerTitle', l, { year: String(year) });
+      const state = { issued: 'stateIssued', void: 'stateVoid', reserved: 'stateReserved' } as const;
+      // A void number keeps its reason: a stable error code, or ABANDONED.
+      const reason = (r: string | null) =>
+        r === null
+          ? ''
+          : r === 'ABANDONED'
+            ? bm.t('reasonAbandoned', l)
+            : r === 'DOSSIER_CONFLICT'
+              ? bm.t('reasonConflict', l)
+              : bm.t('reasonFailed', l, { code: r });
+      return renderPage(request, reply, {
+        title,
+        body: html`<h1>${title}</h1>
+          ${table({
+            caption: title,
+            headers: [
+              bm.t('registerNumber', l),
+              dm.t('code', l),
+              bm.t('registerState', l),
+              bm.t('registerReason', l),
+              bm.t('registerTaken', l),
+            ],
+            rows: page.items.map((e) => [
+              `${e.number}/${e.year}`,
+              html`<a href="/one-stop/dossiers/${e.dossierId}">${e.code ?? ''}</a>`,
+              bm.t(state[e.state], l),
+              reason(e.reason),
+              formatDateTime(e.takenAt),
+            ]),
+            empty: '—',
+          })}
+          ${page.next ? html`<p><a rel="next" href="/one-stop/result-register?year=${year}&amp;after=${page.next}">${bm.t('nextPage', l)} →</a></p>` : ''}`,
+      });
+    },
+  );
+
   await registerIntakePages(app, service);
   const bodyLimit = service.limits.maxFileBytes + 64 * 1024;
   await registerUpload(app, '/one-stop/dossiers/:id/result', bodyLimit, async (request, reply, id, body) => {
