@@ -22,9 +22,8 @@ import {
   type LoadResult,
   type Target,
 } from './lib.ts';
-import { cpuPer, ownCpuSeconds } from './support/cpu.ts';
-import { acceptRow, packetFile, startPacketClient } from './support/packet-client.ts';
-import { profilePhase } from './support/profile.ts';
+import { ownCpuSeconds } from './support/cpu.ts';
+import { acceptRow, sendPackets } from './support/packet-client.ts';
 
 const PACKETS = Number(process.env['EXCHANGE_SIGNED_PACKETS'] ?? 600);
 const CONCURRENCY = 32;
@@ -55,7 +54,9 @@ async function main(): Promise<number> {
     Buffer.from('\n%%EOF\n'),
   ]);
   const bodies: Buffer[] = [];
-  for (let n = 0; n < PACKETS; n++) {
+  // A few more than measured: they warm the platform's verification threads, as the baseline's are.
+  const WARM_UP = availableParallelism() * 2;
+  for (let n = 0; n < PACKETS + WARM_UP; n++) {
     const unsigned = Buffer.from(
       writeEdxml(
         buildNewEdoc({
@@ -73,6 +74,8 @@ async function main(): Promise<number> {
     );
     bodies.push(await t.platform.pki.service.signEdxml(ctx, senderId, unsigned));
   }
+
+  const warm = bodies.splice(PACKETS);
 
   // Baseline: xml-crypto alone, one thread per core, every packet queued at once.
   const cores = availableParallelism();
@@ -103,21 +106,12 @@ async function main(): Promise<number> {
 
   // The platform: the same packets sent through the API, each verified (valid, trusted chain),
   // by a client in a process of its own.
-  const packets = packetFile(bodies);
-  const client = startPacketClient();
-  const run = {
-    url: `${t.baseUrl}/api/v1/exchange/packets`,
-    token,
-    file: packets.file,
-    sizes: packets.sizes,
-    concurrency: CONCURRENCY,
-  };
-  const measured = await cpuPer(t.config.databaseUrl, PACKETS, () =>
-    profilePhase('accept-signed', () => client.post(run)),
-  );
-  client.stop();
-  packets.remove();
-  const sent = measured.value;
+  await sendPackets(t, token, warm, { concurrency: warm.length, phase: 'warm-up' });
+  const {
+    run,
+    result: sent,
+    cpu: measured,
+  } = await sendPackets(t, token, bodies, { concurrency: CONCURRENCY, phase: 'accept-signed' });
   const accept = acceptRow('accept signed packet', run, sent, ['201']);
   const errors = PACKETS - (sent.statuses['201'] ?? 0);
   const notValid = (sent.statuses['201'] ?? 0) - sent.signatureValid;

@@ -24,7 +24,7 @@ import {
   type LoadResult,
   type Target,
 } from './lib.ts';
-import { acceptRow, packetFile, startPacketClient } from './support/packet-client.ts';
+import { acceptRow, sendPackets } from './support/packet-client.ts';
 import { cpuPer } from './support/cpu.ts';
 import { profilePhase } from './support/profile.ts';
 
@@ -65,21 +65,11 @@ async function main(): Promise<number> {
     );
   const bodies = Array.from({ length: PACKETS }, (_, n) => packetOf(n));
   // The client runs in a process of its own: it does not take the server's event loop.
-  const packets = packetFile(bodies);
-  const client = startPacketClient();
-  const run = {
-    url: `${t.baseUrl}/api/v1/exchange/packets`,
-    token,
-    file: packets.file,
-    sizes: packets.sizes,
-    concurrency: CONCURRENCY,
-  };
-  const acceptCpu = await cpuPer(t.config.databaseUrl, PACKETS, () =>
-    profilePhase('accept', () => client.post(run)),
-  );
-  const sent = acceptCpu.value;
-  client.stop();
-  packets.remove();
+  const {
+    run,
+    result: sent,
+    cpu: acceptCpu,
+  } = await sendPackets(t, token, bodies, { concurrency: CONCURRENCY, phase: 'accept' });
   const accept = acceptRow('accept packet', run, sent, ['201']);
   const acceptSeconds = sent.elapsedMs / 1000;
   const errors = accept.errors;

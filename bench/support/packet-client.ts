@@ -14,6 +14,8 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LoadResult } from '../lib.ts';
+import { cpuPer } from './cpu.ts';
+import { profilePhase } from './profile.ts';
 
 export interface PostRun {
   url: string;
@@ -68,6 +70,37 @@ export function acceptRow(label: string, run: PostRun, result: PostResult, ok: s
     p99: Math.round(percentile(sorted, 0.99)),
     errors: run.sizes.length - good,
   };
+}
+
+/**
+ * Posts `bodies` to the axis from a client process, `concurrency` at a time: the run, what the
+ * client saw, and the CPU the server and PostgreSQL spent per packet (`cpuPer`); the server is
+ * profiled meanwhile when BENCH_PROFILE is set (`profilePhase(phase, …)`).
+ */
+export async function sendPackets(
+  t: { baseUrl: string; config: { databaseUrl: string | undefined } },
+  token: string,
+  bodies: Buffer[],
+  o: { concurrency: number; phase: string },
+): Promise<{ run: PostRun; result: PostResult; cpu: Awaited<ReturnType<typeof cpuPer>> }> {
+  const packets = packetFile(bodies);
+  const client = startPacketClient();
+  const run: PostRun = {
+    url: `${t.baseUrl}/api/v1/exchange/packets`,
+    token,
+    file: packets.file,
+    sizes: packets.sizes,
+    concurrency: o.concurrency,
+  };
+  try {
+    const cpu = await cpuPer(t.config.databaseUrl, bodies.length, () =>
+      profilePhase(o.phase, () => client.post(run)),
+    );
+    return { run, result: cpu.value, cpu };
+  } finally {
+    client.stop();
+    packets.remove();
+  }
 }
 
 /** Starts the client process; `post` runs one load, `stop` ends the process. */
