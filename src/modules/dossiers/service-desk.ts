@@ -286,11 +286,18 @@ export function createDesk(deps: DossiersDeps) {
       if (items.length === 0) throw DossierInvalid({ field: 'missing' });
       const note = items.join('; ').slice(0, 2000);
       const name = await officerName(deps, ctx);
+      // Form 02 is laid out before the transaction (a PDF costs tens of ms of CPU); again inside
+      // only if the dossier changed in between.
+      const now = deps.now();
+      const render = (r: DossierRow) => renderSupplementRequest(header(r), { items, officer: name, at: now });
+      const first = await handledDossier(db, ctx, id);
+      requireVersion(first, version);
+      requireState(first, ['submitted', 'received', 'processing']);
+      const early = await render(first);
       return db.transaction().execute(async (trx) => {
         const row = await handledDossier(trx, ctx, id, true);
         requireVersion(row, version);
         requireState(row, ['submitted', 'received', 'processing']);
-        const now = deps.now();
         const open = await stepsRepo.open(trx, row.id);
         if (open) await engine.close(trx, ctx, row, open, 'supplement', note);
         const updated = await changeStatus(deps, trx, ctx, row, 'awaiting_supplement', {
@@ -302,7 +309,7 @@ export function createDesk(deps: DossiersDeps) {
           trx,
           row.id,
           '02',
-          await renderSupplementRequest(header(row), { items, officer: name, at: now }),
+          row.row_version === first.row_version ? early : await render(row),
         );
         return toView(updated);
       });
@@ -318,11 +325,17 @@ export function createDesk(deps: DossiersDeps) {
       if (reasons.length === 0) throw DossierInvalid({ field: 'reasons' });
       const note = reasons.join('; ').slice(0, 2000);
       const name = await officerName(deps, ctx);
+      // Form 03 is laid out before the transaction, as form 02.
+      const now = deps.now();
+      const render = (r: DossierRow) => renderRefusal(header(r), { reasons, officer: name, at: now });
+      const first = await handledDossier(db, ctx, id);
+      requireVersion(first, o.version);
+      requireState(first, ['submitted', 'awaiting_supplement']);
+      const early = await render(first);
       return db.transaction().execute(async (trx) => {
         const row = await handledDossier(trx, ctx, id, true);
         requireVersion(row, o.version);
         requireState(row, ['submitted', 'awaiting_supplement']);
-        const now = deps.now();
         const updated = await changeStatus(deps, trx, ctx, row, 'refused', {
           note,
           set: { refusal_reason: note, finished_at: now, archived_at: now },
@@ -331,7 +344,7 @@ export function createDesk(deps: DossiersDeps) {
           trx,
           row.id,
           '03',
-          await renderRefusal(header(row), { reasons, officer: name, at: now }),
+          row.row_version === first.row_version ? early : await render(row),
         );
         return toView(updated);
       });
