@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -30,6 +30,18 @@ describe('file blob store', () => {
       })(),
     );
     await assert.rejects(store.put(big, { maxBytes: 10 * 1024 }), BlobTooLarge);
+    assert.deepEqual(readdirSync(path.join(dir, 'tmp')), []);
+  });
+
+  it('refuses a buffer over the limit, and writes a buffer already stored no second time', async () => {
+    await assert.rejects(store.put(Buffer.alloc(2048), { maxBytes: 1024 }), BlobTooLarge);
+    const content = Buffer.from('Công văn số 12/UBND');
+    const first = await store.put(content);
+    const file = path.join(dir, 'sha256', first.sha256.slice(0, 2), first.sha256.slice(2, 4), first.sha256);
+    const written = statSync(file).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await store.put(Buffer.from(content)), first);
+    assert.equal(statSync(file).mtimeMs, written);
     assert.deepEqual(readdirSync(path.join(dir, 'tmp')), []);
   });
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -48,11 +48,30 @@ export function createFileBlobStore(dir: string): BlobStore {
     if (!HEX64.test(sha256)) throw new Error('invalid blob address');
     return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   };
+  /** A blob already in memory: hashed first, written only when its address is new. */
+  async function putBuffer(source: Buffer, limit: number): Promise<{ sha256: string; bytes: number }> {
+    if (source.length > limit) throw new BlobTooLarge(limit);
+    const sha256 = createHash('sha256').update(source).digest('hex');
+    const target = pathOf(sha256);
+    if (existsSync(target)) return { sha256, bytes: source.length };
+    const temp = path.join(tmp, randomUUID());
+    try {
+      await writeFile(temp, source, { flag: 'wx' });
+      mkdirSync(path.dirname(target), { recursive: true });
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return { sha256, bytes: source.length };
+  }
+
   return {
     async put(source, o = {}) {
+      const limit = o.maxBytes ?? Number.POSITIVE_INFINITY;
+      if (Buffer.isBuffer(source)) return putBuffer(source, limit);
       const hash = createHash('sha256');
       let bytes = 0;
-      const limit = o.maxBytes ?? Number.POSITIVE_INFINITY;
       const meter = new Transform({
         transform(chunk: Buffer, _enc, done: TransformCallback) {
           bytes += chunk.length;
@@ -62,9 +81,8 @@ export function createFileBlobStore(dir: string): BlobStore {
         },
       });
       const temp = path.join(tmp, randomUUID());
-      const input = Buffer.isBuffer(source) ? Readable.from([source]) : Readable.from(source);
       try {
-        await pipeline(input, meter, createWriteStream(temp, { flags: 'wx' }));
+        await pipeline(Readable.from(source), meter, createWriteStream(temp, { flags: 'wx' }));
         const sha256 = hash.digest('hex');
         const target = pathOf(sha256);
         if (existsSync(target)) await rm(temp, { force: true });
