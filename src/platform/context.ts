@@ -35,6 +35,12 @@ export interface RequestContext {
   requestId: string;
   ip: string | null;
   locale: Locale;
+  /**
+   * The signed-in person's name, as their session knows it (shown on forms such as 06 and on
+   * hand-offs), so that no module needs another read for it, least of all inside a transaction.
+   * Personal data: never logged.
+   */
+  actorName?: string;
 }
 
 /** A context for work started by the platform itself (seed, CLI, jobs). */

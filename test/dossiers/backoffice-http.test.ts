@@ -75,6 +75,29 @@ describe('dossiers back office over HTTP: concurrent officers, the API, 404 outs
     assert.match(enText, /DOSSIER_CONFLICT/);
   });
 
+  it('more officers acting at once than the pool has connections: every action is answered (the officer’s name comes with the session, not from a second connection inside the transaction)', async () => {
+    const desk = await h.official(agency.id, ['one_stop_officer']);
+    const dossiers = [];
+    for (let i = 0; i < 12; i++) dossiers.push(await submittedDossier()); // the test pool holds 5
+    const answered = await Promise.race([
+      Promise.all(
+        dossiers.map((d) =>
+          json(desk, 'POST', `/api/v1/backoffice/dossiers/${d.id}/accept`, { version: d.rowVersion }),
+        ),
+      ),
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 20_000).unref()),
+    ]);
+    assert.ok(answered, 'all twelve accepts answered within 20 s');
+    assert.deepEqual(
+      answered.map((r) => r.status),
+      dossiers.map(() => 200),
+    );
+    // Form 06 names the officer who handed the dossier to its first step, as their session knows them.
+    const viewer = await h.officialCtx(agency.id, ['one_stop_officer']);
+    const first = (await h.dossiers.service.steps(viewer, dossiers[0]?.id ?? '')).at(0);
+    assert.match(first?.senderName ?? '', /^Cán bộ \d+$/);
+  });
+
   it('two specialists taking the same task from their pages at once: one 303, the other sees the conflict on the page', async () => {
     const desk = await h.official(agency.id, ['one_stop_officer']);
     const d = await submittedDossier();

@@ -24,7 +24,14 @@ export interface Database {
 
 /** Opens a pool and a Kysely instance on one PostgreSQL database. */
 export function openDatabase(connectionString: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 30_000 });
+  // A request that cannot get a connection within 30 s fails instead of waiting for ever: a pool
+  // starved by a bug (transactions each waiting for a second connection) recovers by itself.
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 30_000,
+  });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));

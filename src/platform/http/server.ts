@@ -157,7 +157,14 @@ export async function createHttpServer(deps: HttpDeps): Promise<App> {
     }
     request.locale = locale;
     request.ctx = { actor: { kind: 'anonymous' }, requestId: String(request.id), ip: request.ip, locale };
-    request.ctx = { ...request.ctx, actor: await deps.resolveActor(request) };
+    const actor = await deps.resolveActor(request);
+    request.ctx = {
+      ...request.ctx,
+      actor,
+      ...(request.displayName !== undefined && actor.kind !== 'anonymous'
+        ? { actorName: request.displayName }
+        : {}),
+    };
   });
   // Browser form posts carry a CSRF token; JSON APIs are not reachable cross-site without CORS.
   app.addHook('preHandler', (request, reply, done) => {

@@ -27,12 +27,18 @@ export const outcomeText: Record<StepOutcome, { vi: string; en: string }> = {
   withdrawn: { vi: 'Công dân rút hồ sơ', en: 'Withdrawn by the applicant' },
 };
 
-/** The official's name (or the role's title when identity does not know them). */
+/**
+ * The official's name (or the role's title when identity does not know them): the session's
+ * (`ctx.actorName`) when the request came with one — no read, since this is called inside
+ * transactions, and a read on a second pooled connection there can starve the pool — else
+ * identity's (contexts built by jobs and tests).
+ */
 export async function officerName(
   deps: Pick<DossiersDeps, 'officials'>,
   ctx: RequestContext,
 ): Promise<string> {
   if (ctx.actor.kind !== 'official') return ctx.actor.kind === 'system' ? 'Hệ thống' : 'Công dân';
+  if (ctx.actorName) return ctx.actorName;
   const info = await deps.officials.get(ctx.actor.accountId);
   return info?.fullName ?? roleTitles[ctx.actor.roles[0] ?? '']?.vi ?? 'Cán bộ';
 }
