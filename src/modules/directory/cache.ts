@@ -57,7 +57,10 @@ export function listenForChanges(pool: pg.Pool, cache: ResolutionCache, logger: 
       c.on('notification', (msg) => {
         if (msg.channel === 'directory_changed') cache.clear();
       });
+      // A connection is given back once: an error after stop() (the server shutting down) or a
+      // second error of the same connection finds it already released.
       c.on('error', () => {
+        if (client !== c) return;
         client = null;
         c.release(true);
         cache.clear();

@@ -136,21 +136,6 @@ export const stepsRepo = {
   },
 };
 
-export const registerRepo = {
-  /** The next number of the agency's register for `year`: the upsert locks the row to commit. */
-  async next(db: DbOrTx, agencyId: string, year: number): Promise<number> {
-    const row = await t(db)
-      .insertInto('dossiers_registers')
-      .values({ agency_id: agencyId, year, last: 1 })
-      .onConflict((oc) =>
-        oc.columns(['agency_id', 'year']).doUpdateSet({ last: sql`dossiers_registers.last + 1` }),
-      )
-      .returning('last')
-      .executeTakeFirstOrThrow();
-    return row.last;
-  },
-};
-
 export const documentsRepo = {
   async add(db: DbOrTx, dossierId: string, form: DocumentForm, sha256: string): Promise<void> {
     await t(db)
