@@ -39,6 +39,7 @@ import {
 import type { ReturnMethod } from './tables.ts';
 import { createEngine, officerName, workflowOfDossier } from './workflow/engine.ts';
 import { documentsRepo, stepsRepo, type StepRow } from './workflow/repo.ts';
+import { inUnitOf, StepOfOtherUnit } from './workflow/units.ts';
 
 /** A number of the agency's register of results and what became of it. */
 export interface ResultRegisterEntry {
@@ -88,15 +89,24 @@ export function createResults(deps: DossiersDeps) {
     return v;
   }
 
-  /** May the actor sign now? The holder of the step before the return (ký), or a leader. */
-  function maySign(ctx: RequestContext, step: StepRow | undefined, steps: number): boolean {
-    const holds =
-      ctx.actor.kind === 'official' &&
+  /**
+   * May the actor sign now? The holder of the step before the return (ký), or a leader — of the
+   * open step's unit when it is routed to one (workflow/units.ts): another unit's leader, or an
+   * official of another unit finding the step in a queue, is refused with 403.
+   */
+  function requireSigner(ctx: RequestContext, step: StepRow | undefined, steps: number): void {
+    const actor = ctx.actor;
+    if (actor.kind !== 'official') throw StepNotYours();
+    const mine = step !== undefined && step.assignee_id === actor.accountId;
+    const inUnit = step === undefined || mine || inUnitOf(actor, step.unit_id);
+    const leads = hasRole(actor, 'unit_leader', 'admin');
+    const signs =
       step !== undefined &&
-      hasRole(ctx.actor, step.role as never) &&
-      (!step.assignee_id || step.assignee_id === ctx.actor.accountId);
-    const signing = step !== undefined && step.step_index === steps - 2;
-    return (holds && signing) || hasRole(ctx.actor, 'unit_leader', 'admin');
+      step.step_index === steps - 2 &&
+      hasRole(actor, step.role as never) &&
+      (mine || !step.assignee_id);
+    if (!leads && !signs) throw StepNotYours();
+    if (!inUnit) throw StepOfOtherUnit();
   }
 
   /** Voids a number whose issuance failed, with the reason, so the register shows it (audited). */
@@ -141,7 +151,7 @@ export function createResults(deps: DossiersDeps) {
       if (first.result_sha256) throw DossierInvalid({ reason: 'result already issued' });
       const step = await stepsRepo.open(db, id);
       const w = await db.transaction().execute((trx) => workflowOfDossier(trx, first));
-      if (!maySign(ctx, step, w.steps.length)) throw StepNotYours();
+      requireSigner(ctx, step, w.steps.length);
       const [v, signer] = await Promise.all([versionOf(first), officerName(deps, ctx)]);
       const labels = new Map(v.content.form.fields.map((f) => [f.key, f.label]));
       const values: [string, string][] = Object.entries(first.form_values)

@@ -93,6 +93,7 @@ export const bm = defineMessages('dossiers-backoffice', {
   late: { vi: 'Quá hạn', en: 'Late' },
   inProgress: { vi: 'Đang xử lý', en: 'In progress' },
   queue: { vi: 'Chờ nhận', en: 'In the queue' },
+  stepOfUnit: { vi: '{step} (đơn vị: {unit})', en: '{step} (unit: {unit})' },
   documents: { vi: 'Văn bản', en: 'Documents' },
   form: { vi: 'Mẫu {n}', en: 'Form {n}' },
   controlSheet: { vi: 'Phiếu kiểm soát (mẫu 06)', en: 'Control sheet (form 06)' },

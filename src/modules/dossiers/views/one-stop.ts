@@ -27,6 +27,7 @@ import { renderPage } from '../../../platform/pages/layout.ts';
 import type { StepView } from '../service-process.ts';
 import type { DossierService } from '../service.ts';
 import type { DossierView } from '../shared.ts';
+import { inUnitOf } from '../workflow/units.ts';
 import { fileInput } from './filing.ts';
 import { feeText, statusTag } from './follow.ts';
 import { bm } from './messages-backoffice.ts';
@@ -63,7 +64,7 @@ export function stepsTable(steps: StepView[], l: Locale): SafeHtml {
       bm.t('timeliness', l),
     ],
     rows: steps.map((s) => [
-      s.name[l],
+      s.unitName ? bm.t('stepOfUnit', l, { step: s.name[l], unit: s.unitName }) : s.name[l],
       s.finishedByName ?? s.assigneeName ?? bm.t('queue', l),
       formatDateTime(s.startedAt),
       s.dueAt ? formatDateTime(s.dueAt) : '—',
@@ -182,8 +183,12 @@ export async function registerOneStopPages(
     const can = (...roles: Role[]) => hasRole(actor, ...roles);
     const open = steps.find((s) => s.finishedAt === null);
     const signingKey = open ? await service.signingStepKey(ctx, id) : null;
-    const holds =
-      open !== undefined && can(open.role as Role) && (!open.assigneeId || open.assigneeId === me);
+    // What the service allows (workflow/units.ts): a step of a unit is taken by that unit's
+    // officials and reassigned, extended or stopped by its leaders; `admin` oversees every unit.
+    const mine = open !== undefined && open.assigneeId === me;
+    const ofMyUnit = open !== undefined && actor.kind === 'official' && inUnitOf(actor, open.unitId);
+    const holds = open !== undefined && can(open.role as Role) && (mine || (!open.assigneeId && ofMyUnit));
+    const leads = can('unit_leader', 'admin') && ofMyUnit;
     const err = (field: string) => errors.find((e) => e.field === field)?.message;
     const post = (
       action: string,
@@ -266,8 +271,10 @@ export async function registerOneStopPages(
             ),
           );
       }
-      if (holds || can('unit_leader', 'admin')) {
-        const colleagues = (await service.colleagues(ctx, open.role)).filter((o) => o.id !== open.assigneeId);
+      if (leads || (holds && !can('unit_leader', 'admin'))) {
+        const colleagues = (await service.colleagues(ctx, open.role, open.unitId)).filter(
+          (o) => o.id !== open.assigneeId,
+        );
         if (colleagues.length)
           parts.push(
             post(
@@ -279,7 +286,7 @@ export async function registerOneStopPages(
             ),
           );
       }
-      if (can('unit_leader', 'admin')) {
+      if (leads) {
         parts.push(
           post(
             'extend',
