@@ -178,7 +178,7 @@ describe('steps routed to a unit go to that unit’s officials', () => {
     const warnedAbout = async (ctx: RequestContext) => {
       if (ctx.actor.kind !== 'official') throw new Error('official');
       const r = await sql<{ n: string }>`SELECT count(*) AS n FROM notify_notifications
-        WHERE account_id = ${ctx.actor.accountId} AND channel = 'in_app'
+        WHERE account_id = ${ctx.actor.accountId} AND channel = 'in_app' AND template = 'dossier_step_due'
           AND params->>'dossierCode' = ${d.code}`.execute(h.db.database.db);
       return Number(r.rows[0]?.n);
     };

@@ -64,24 +64,18 @@ export function createDeadlineJobs(
           .where('id', '=', step.dossier_id)
           .executeTakeFirst();
         const late = step.due_at !== null && step.due_at < now;
-        // In-app notices (notify's dossier status template), once per step and official.
+        // In-app notices to officials (notify's `dossier_step_due`), once per step and official.
         for (const accountId of recipients)
           await deps.notify.notify(
             ctx,
             {
               recipient: { accountId },
-              template: 'dossier_status_changed',
+              template: 'dossier_step_due',
               params: {
                 dossierCode: d?.code ?? '',
-                statusName: late
-                  ? {
-                      vi: `Bước ${step.name_vi} đã quá hạn`.slice(0, 60),
-                      en: `Step ${step.name_en} is overdue`.slice(0, 60),
-                    }
-                  : {
-                      vi: `Bước ${step.name_vi} sắp đến hạn`.slice(0, 60),
-                      en: `Step ${step.name_en} is due soon`.slice(0, 60),
-                    },
+                stepName: { vi: step.name_vi.slice(0, 100), en: step.name_en.slice(0, 100) },
+                dueAt: (step.due_at ?? now).toISOString(),
+                state: late ? 'overdue' : 'due_soon',
               },
               channels: ['in_app'],
               dedupeKey: `dossier-step:${step.id}:due:${accountId}`,

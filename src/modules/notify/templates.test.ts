@@ -18,6 +18,12 @@ const longest: Record<TemplateKey, Record<string, unknown>> = {
     dossierCode: '000.00.01.H41-251103-0001',
     statusName: { vi: 'Yêu cầu thực hiện nghĩa vụ tài chính', en: 'Financial obligation requested' },
   },
+  dossier_step_due: {
+    dossierCode: '000.00.01.H41-251103-0001',
+    stepName: { vi: 'Thẩm định hồ sơ', en: 'Examination' },
+    dueAt: '2026-12-01T10:00:00.000Z',
+    state: 'overdue',
+  },
   supplement_requested: { dossierCode: '000.00.01.H41-251103-0001-ABCDEFGHIJKL', reason: 'Thiếu giấy tờ' },
   result_ready: { dossierCode: '000.00.01.H41-251103-0001-ABCDEFGHIJKLMNOPQRSTUVW' },
   report_deadline_reminder: {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   defineMessages,
   formatDate,
+  formatDateTime,
   type Locale,
   type Messages,
   type Text,
@@ -100,6 +101,33 @@ const list = [
     sms: {
       vi: 'Hồ sơ {dossierCode}: {statusName}. Chi tiết tại {portalUrl}',
       en: 'Dossier {dossierCode}: {statusName}. Details at {portalUrl}',
+    },
+  }),
+  // To officials: a processing step they hold (or may take from their queue) falls due.
+  defineTemplate('dossier_step_due', {
+    params: z.strictObject({
+      dossierCode,
+      stepName: localized(100),
+      dueAt: z.iso.datetime({ offset: true }).transform((d) => formatDateTime(d)),
+      state: z
+        .enum(['due_soon', 'overdue'])
+        .transform((s) =>
+          s === 'overdue'
+            ? ({ vi: 'đã quá hạn', en: 'is overdue' })
+            : ({ vi: 'sắp đến hạn', en: 'is due soon' }),
+        ),
+    }),
+    subject: {
+      vi: 'Hồ sơ {dossierCode}: bước {stepName} {state}',
+      en: 'Dossier {dossierCode}: step {stepName} {state}',
+    },
+    text: {
+      vi: 'Bước xử lý "{stepName}" của hồ sơ {dossierCode} {state} (hạn xử lý: {dueAt}).\n\nXem hồ sơ và xử lý tại {portalUrl}.',
+      en: 'The processing step "{stepName}" of dossier {dossierCode} {state} (due {dueAt}).\n\nOpen the dossier at {portalUrl}.',
+    },
+    sms: {
+      vi: 'Hồ sơ {dossierCode}: bước {stepName} {state}, hạn {dueAt}.',
+      en: 'Dossier {dossierCode}: step {stepName} {state}, due {dueAt}.',
     },
   }),
   defineTemplate('supplement_requested', {

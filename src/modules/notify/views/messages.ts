@@ -58,6 +58,7 @@ export const notifyMessages = defineMessages('notify', {
   'template.password_reset': { vi: 'Đặt lại mật khẩu', en: 'Password reset' },
   'template.dossier_received': { vi: 'Tiếp nhận hồ sơ', en: 'Dossier received' },
   'template.dossier_status_changed': { vi: 'Hồ sơ chuyển trạng thái', en: 'Dossier status changed' },
+  'template.dossier_step_due': { vi: 'Bước xử lý sắp đến hạn, quá hạn', en: 'Processing step due' },
   'template.supplement_requested': { vi: 'Yêu cầu bổ sung hồ sơ', en: 'Supplement requested' },
   'template.result_ready': { vi: 'Có kết quả giải quyết', en: 'Result ready' },
   'template.report_deadline_reminder': { vi: 'Nhắc hạn báo cáo', en: 'Report deadline reminder' },
