@@ -112,9 +112,7 @@ const list = [
       state: z
         .enum(['due_soon', 'overdue'])
         .transform((s) =>
-          s === 'overdue'
-            ? ({ vi: 'đã quá hạn', en: 'is overdue' })
-            : ({ vi: 'sắp đến hạn', en: 'is due soon' }),
+          s === 'overdue' ? { vi: 'đã quá hạn', en: 'is overdue' } : { vi: 'sắp đến hạn', en: 'is due soon' },
         ),
     }),
     subject: {
