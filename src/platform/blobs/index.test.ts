@@ -45,6 +45,15 @@ describe('file blob store', () => {
     assert.deepEqual(readdirSync(path.join(dir, 'tmp')), []);
   });
 
+  it('stores again after its folders were removed behind its back (a clean-up, a restore)', async () => {
+    const content = Buffer.from('Quyết định số 01/QĐ-UBND');
+    const first = await store.put(content);
+    await store.remove(first.sha256);
+    rmSync(path.join(dir, 'sha256', first.sha256.slice(0, 2)), { recursive: true, force: true });
+    assert.deepEqual(await store.put(content), first);
+    assert.deepEqual(await store.read(first.sha256), content);
+  });
+
   it('rejects addresses that are not SHA-256 hex', () => {
     assert.equal(store.has('../../etc/passwd'), false);
     assert.throws(() => store.open('../x'));

@@ -48,6 +48,24 @@ export function createFileBlobStore(dir: string): BlobStore {
     if (!HEX64.test(sha256)) throw new Error('invalid blob address');
     return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   };
+  // Folders known to exist (at most 65,536 `ab/cd`): a write does not ask the file system again.
+  const folders = new Set<string>();
+  /** Moves a finished temporary file to its address (a folder removed behind our back is made again). */
+  const place = async (temp: string, target: string) => {
+    const folder = path.dirname(target);
+    if (!folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      folders.add(folder);
+    }
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(temp)) throw error;
+      mkdirSync(folder, { recursive: true });
+      await rename(temp, target);
+    }
+  };
+
   /** A blob already in memory: hashed first, written only when its address is new. */
   async function putBuffer(source: Buffer, limit: number): Promise<{ sha256: string; bytes: number }> {
     if (source.length > limit) throw new BlobTooLarge(limit);
@@ -57,8 +75,7 @@ export function createFileBlobStore(dir: string): BlobStore {
     const temp = path.join(tmp, randomUUID());
     try {
       await writeFile(temp, source, { flag: 'wx' });
-      mkdirSync(path.dirname(target), { recursive: true });
-      await rename(temp, target);
+      await place(temp, target);
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
@@ -87,8 +104,7 @@ export function createFileBlobStore(dir: string): BlobStore {
         const target = pathOf(sha256);
         if (existsSync(target)) await rm(temp, { force: true });
         else {
-          mkdirSync(path.dirname(target), { recursive: true });
-          await rename(temp, target);
+          await place(temp, target);
         }
         return { sha256, bytes };
       } catch (error) {
