@@ -7,6 +7,7 @@ import type { App } from '../../platform/http/types.ts';
 import { dossierSchema, idParams } from './schemas.ts';
 import type { DossierService } from './service.ts';
 import { MAX_INTAKE_SCANS } from './service-desk.ts';
+import { FEE_REQUEST_MAX_AMOUNT, FEE_REQUEST_MAX_ITEMS } from './service-payment-request.ts';
 import { dossierChannels, dossierStatuses, returnMethods, stepOutcomes, timelinessValues } from './tables.ts';
 import { supplementClocks, workflowStepSchema } from './workflow/definition.ts';
 
@@ -56,6 +57,21 @@ const taskSchema = stepSchema
     overdue: z.boolean(),
   })
   .meta({ id: 'DossierTask' });
+
+const feeRequestSchema = z
+  .object({
+    id: z.uuid(),
+    items: z
+      .array(z.object({ name: z.string().max(300), amount: z.number().int() }))
+      .max(FEE_REQUEST_MAX_ITEMS),
+    total: z.number().int(),
+    note: z.string().max(2000).nullable(),
+    requestedByName: z.string().max(200).nullable(),
+    requestedAt: z.iso.datetime(),
+    paidAt: isoTime,
+    paidVia: z.enum(['online', 'cash']).nullable(),
+  })
+  .meta({ id: 'DossierFeeRequest' });
 
 const cursor = z.string().max(200).optional().describe('`next` of the previous page');
 const limit = z.coerce.number().int().min(1).max(100).optional();
@@ -149,6 +165,44 @@ export function registerBackofficeRoutes(app: App, service: DossierService): voi
     'Return the result (HinhThuc) and archive',
     z.object({ version, method: z.enum(returnMethods) }),
     (c, id, b) => service.deliver(c, id, b),
+  );
+
+  action(
+    'request-payment',
+    'Ask the applicant for a financial obligation (TrangThaiHoSo 6): 1–10 lines in whole đồng',
+    z.object({
+      version,
+      items: z
+        .array(
+          z.object({
+            name: z.string().trim().min(1).max(300),
+            amount: z.number().int().min(1).max(FEE_REQUEST_MAX_AMOUNT).describe('whole đồng (VND)'),
+          }),
+        )
+        .min(1)
+        .max(FEE_REQUEST_MAX_ITEMS),
+      note,
+    }),
+    (c, id, b) => service.requestPayment(c, id, b),
+  );
+  action(
+    'record-payment',
+    'Record the requested amount as received in cash at the counter; processing resumes',
+    z.object({ version }),
+    (c, id, b) => service.recordPayment(c, id, b),
+  );
+  app.get(
+    '/api/v1/backoffice/dossiers/:id/fee-requests',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Financial obligations asked for on the dossier (status 6); the applicant too',
+        params: idParams,
+        response: { 200: z.object({ items: z.array(feeRequestSchema).max(100) }) },
+      },
+    },
+    async (request) => ({ items: await service.feeRequests(request.ctx, request.params.id) }),
   );
 
   app.get(

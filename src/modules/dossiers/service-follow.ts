@@ -13,6 +13,7 @@ import { notifyRatingGiven } from './observers.ts';
 import { dossiersRepo, type PaperRow } from './repo.ts';
 import { receiptPdf, secretHash } from './service-filing.ts';
 import { createDesk } from './service-desk.ts';
+import { createFeeRequests, feeRequestOf } from './service-payment-request.ts';
 import { createEngine } from './workflow/engine.ts';
 import { stepsRepo } from './workflow/repo.ts';
 import { changeStatus, ownDossier, readable, requireState, toView, type DossierView } from './shared.ts';
@@ -90,6 +91,7 @@ export function createFollowing(deps: DossiersDeps) {
   }
   const desk = createDesk(deps);
   const engine = createEngine(deps);
+  const feeRequests = createFeeRequests(deps);
   return {
     /** The signed-in citizen's dossiers (drafts too), newest first. */
     async listMine(ctx: RequestContext): Promise<DossierView[]> {
@@ -286,9 +288,15 @@ export function createFollowing(deps: DossiersDeps) {
       });
     },
 
-    /** The payments hook: inside the paying transaction, marks the dossier's fee paid (on the timeline). */
+    /**
+     * The payments hook: inside the paying transaction, marks the dossier's fee paid (on the
+     * timeline), or the fee request a payment pays (`service-payment-request.ts`).
+     */
     async onPaid(trx: Tx, payment: PaymentView): Promise<void> {
       if (payment.reference.kind !== 'dossier') return;
+      // A fee the officer asked for (status 6): the request is paid and the dossier resumes.
+      const requestId = feeRequestOf(payment);
+      if (requestId) return feeRequests.onRequestPaid(trx, payment, requestId);
       const row = await dossiersRepo.byId(trx, payment.reference.id, true);
       if (!row || row.fee_paid_at) return;
       await dossiersRepo.update(trx, row.id, {

@@ -81,6 +81,23 @@ export function toStepView(s: StepRow): StepView {
   };
 }
 
+/**
+ * The actor may work on the step: holds its role, belongs to its unit (when it has one), and
+ * it is theirs or still in the queue.
+ */
+export function requireHolder(ctx: RequestContext, step: StepRow): void {
+  if (ctx.actor.kind !== 'official' || !hasRole(ctx.actor, step.role as never)) throw StepNotYours();
+  const mine = step.assignee_id === ctx.actor.accountId;
+  if (!mine && !inUnitOf(ctx.actor, step.unit_id)) throw StepOfOtherUnit();
+  if (step.assignee_id && !mine) throw StepNotYours();
+}
+
+/** Reassign, extend, stop: the head of the agency, or a unit leader of the step's unit. */
+export function requireLeader(ctx: RequestContext, step: StepRow): void {
+  if (ctx.actor.kind !== 'official' || !hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
+  if (!inUnitOf(ctx.actor, step.unit_id)) throw StepOfOtherUnit();
+}
+
 type Versioned = { version?: number | undefined };
 const cleanNote = (n: string | undefined) => n?.trim().slice(0, 2000) || null;
 
@@ -97,23 +114,6 @@ export function createProcessing(deps: DossiersDeps) {
     const step = await stepsRepo.open(trx, row.id);
     if (!step) throw NoOpenStep();
     return { row, step };
-  }
-
-  /**
-   * The actor may work on the step: holds its role, belongs to its unit (when it has one), and
-   * it is theirs or still in the queue.
-   */
-  function requireHolder(ctx: RequestContext, step: StepRow): void {
-    if (ctx.actor.kind !== 'official' || !hasRole(ctx.actor, step.role as never)) throw StepNotYours();
-    const mine = step.assignee_id === ctx.actor.accountId;
-    if (!mine && !inUnitOf(ctx.actor, step.unit_id)) throw StepOfOtherUnit();
-    if (step.assignee_id && !mine) throw StepNotYours();
-  }
-
-  /** Reassign, extend, stop: the head of the agency, or a unit leader of the step's unit. */
-  function requireLeader(ctx: RequestContext, step: StepRow): void {
-    if (ctx.actor.kind !== 'official' || !hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
-    if (!inUnitOf(ctx.actor, step.unit_id)) throw StepOfOtherUnit();
   }
 
   /** Every accepted action bumps the version, so the other officer's stale one fails. */

@@ -6,6 +6,7 @@ import { createFollowing } from './service-follow.ts';
 import { createDesk } from './service-desk.ts';
 import { createLists } from './service-lists.ts';
 import { createOfficerActions } from './service-officer.ts';
+import { createFeeRequests } from './service-payment-request.ts';
 import { createProcessing } from './service-process.ts';
 import { createResults } from './service-result.ts';
 import { createWorkflows } from './service-workflow.ts';
@@ -18,6 +19,7 @@ export function createDossierService(deps: DossiersDeps) {
     ...createDesk(deps).actions,
     ...createOfficerActions(deps),
     ...createProcessing(deps),
+    ...createFeeRequests(deps),
     ...createResults(deps),
     ...createLists(deps),
     ...createWorkflows(deps),

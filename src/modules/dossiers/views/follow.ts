@@ -22,6 +22,7 @@ import { renderPage } from '../../../platform/pages/layout.ts';
 import type { DossierService } from '../service.ts';
 import type { DossierView } from '../shared.ts';
 import type { TimelineEntry } from '../service-follow.ts';
+import { feeRequestOf, type FeeRequestView } from '../service-payment-request.ts';
 import { withdrawable } from '../statuses.ts';
 import { fileInput, refusal } from './filing.ts';
 import { renderSections, type DossierPageSection } from './sections.ts';
@@ -41,7 +42,7 @@ export function statusTag(
   const tone =
     d.status === 'delivered'
       ? 'green'
-      : d.status === 'awaiting_supplement'
+      : d.status === 'awaiting_supplement' || d.status === 'awaiting_payment'
         ? 'yellow'
         : d.status === 'withdrawn'
           ? 'grey'
@@ -63,6 +64,26 @@ function eventName(e: TimelineEntry, l: Locale): string {
 export function feeText(d: DossierView, l: Locale): string {
   if (d.feeTotal <= 0) return dm.t('noFee', l);
   return dm.t(d.feePaid ? 'feePaid' : 'feeUnpaid', l, { amount: vnd(d.feeTotal) });
+}
+
+/** The financial obligations asked for on the dossier (status 6), one table each, with their state. */
+export function feeRequestsTables(requests: readonly FeeRequestView[], l: Locale): SafeHtml {
+  if (!requests.length) return html``;
+  return html`<h2>${bm.t('feeRequests', l)}</h2>
+    ${requests.map((r) =>
+      table({
+        caption: `${formatDateTime(r.requestedAt)} — ${
+          r.paidAt
+            ? bm.t(r.paidVia === 'cash' ? 'feePaidCash' : 'feePaidOnline', l, {
+                at: formatDateTime(r.paidAt),
+              })
+            : bm.t('feeUnpaidState', l)
+        }`,
+        headers: [bm.t('feeName', l), bm.t('feeAmount', l)],
+        rows: [...r.items.map((i) => [i.name, vnd(i.amount)]), [bm.t('feeTotal', l), vnd(r.total)]],
+        empty: '',
+      }),
+    )}`;
 }
 
 /** Registers the pages a citizen follows a dossier with (async: the supplement upload is multipart). */
@@ -112,12 +133,13 @@ export async function registerFollowPages(
     const ctx = request.ctx;
     const d = await service.get(ctx, id);
     if (d.status === 'draft') return reply.redirect(`/dossiers/${id}/edit`, 303);
-    const [timeline, payments, steps, forms, extra] = await Promise.all([
+    const [timeline, payments, steps, forms, extra, requests] = await Promise.all([
       service.timeline(ctx, id),
       service.paymentsOf(ctx, id),
       service.steps(ctx, id),
       service.documentForms(ctx, id),
       renderSections(sections, ctx, id, `/dossiers/${id}`),
+      service.feeRequests(ctx, id),
     ]);
     const errors = o.errors ?? [];
     const csrf = reply.generateCsrf();
@@ -125,9 +147,14 @@ export async function registerFollowPages(
     const actions: SafeHtml[] = [];
     // The gateway is another origin: a form post may not redirect there (CSP form-action), so
     // the post creates the payment and comes back here, and a link takes the payer on.
-    const waiting = payments.find(
-      (p) => (p.status === 'created' || p.status === 'pending') && Date.parse(p.expiresAt) > Date.now(),
-    );
+    const waitingFor = (request: string | null) =>
+      payments.find(
+        (p) =>
+          (p.status === 'created' || p.status === 'pending') &&
+          Date.parse(p.expiresAt) > Date.now() &&
+          feeRequestOf(p) === request,
+      );
+    const waiting = waitingFor(null);
     const payable =
       d.feeTotal > 0 &&
       !d.feePaid &&
@@ -145,6 +172,28 @@ export async function registerFollowPages(
           body: html`<p>${button(dm.t('pay', l))}</p>`,
         }),
       );
+    const asked = requests.find((r) => r.paidAt === null);
+    if (d.status === 'awaiting_payment' && asked) {
+      const waitingRequest = waitingFor(asked.id);
+      actions.push(
+        html`<h2>${bm.t('payRequested', l)}</h2>
+          ${notice(bm.t('payRequestedAsked', l, { amount: vnd(asked.total) }), 'warning')}
+          ${
+            !service.paymentsEnabled
+              ? ''
+              : waitingRequest
+                ? html`<p>
+                    ${linkButton(dm.t('goToGateway', l), `/payments/${waitingRequest.id}/pay`, 'primary')}
+                  </p>`
+                : form({
+                    action: `/dossiers/${id}/pay-request`,
+                    csrfToken: csrf,
+                    label: bm.t('payRequested', l),
+                    body: html`<p>${button(bm.t('payRequested', l))}</p>`,
+                  })
+          }`,
+      );
+    }
     if (d.status === 'awaiting_supplement')
       actions.push(
         html`<h2>${dm.t('supplementTitle', l)}</h2>
@@ -212,6 +261,7 @@ export async function registerFollowPages(
                 ${stepsTable(steps, l)}`
             : ''
         }
+        ${feeRequestsTables(requests, l)}
         ${
           payments.length
             ? table({
@@ -266,6 +316,15 @@ export async function registerFollowPages(
     await service.pay(request.ctx, request.params.id);
     return reply.redirect(`/dossiers/${request.params.id}`, 303);
   });
+
+  app.post(
+    '/dossiers/:id/pay-request',
+    { schema: { hide: true, params: idParams } },
+    async (request, reply) => {
+      await service.payRequested(request.ctx, request.params.id);
+      return reply.redirect(`/dossiers/${request.params.id}`, 303);
+    },
+  );
 
   app.post(
     '/dossiers/:id/withdraw',

@@ -204,4 +204,30 @@ export const bm = defineMessages('dossiers-backoffice', {
     en: 'Choose how the time limit runs after a supplement.',
   },
   wf_invalid: { vi: 'Giá trị không hợp lệ.', en: 'This value is not valid.' },
+  requestPayment: {
+    vi: 'Yêu cầu thực hiện nghĩa vụ tài chính',
+    en: 'Ask for a financial obligation',
+  },
+  requestPaymentHint: {
+    vi: 'Các khoản phí, lệ phí phải nộp thêm (số tiền bằng đồng, số nguyên). Hồ sơ tạm dừng, thời gian chờ công dân nộp không tính vào thời hạn giải quyết.',
+    en: 'Fees and charges to pay in addition (amounts in whole đồng). Processing waits; the time the applicant takes to pay does not count against the time limit.',
+  },
+  feeLine: { vi: 'Khoản {n}', en: 'Line {n}' },
+  feeName: { vi: 'Tên khoản phí, lệ phí', en: 'Fee or charge' },
+  feeAmount: { vi: 'Số tiền (đồng)', en: 'Amount (đồng)' },
+  feeItemsInvalid: {
+    vi: 'Nhập từ 1 đến 10 khoản, mỗi khoản có tên và số tiền là số nguyên dương không quá 1.000.000.000 đồng.',
+    en: 'Enter 1 to 10 lines, each with a name and an amount: a positive whole number of đồng up to 1,000,000,000.',
+  },
+  feeRequests: { vi: 'Nghĩa vụ tài chính được yêu cầu', en: 'Financial obligations asked for' },
+  feeTotal: { vi: 'Tổng cộng', en: 'Total' },
+  feeUnpaidState: { vi: 'Chưa nộp', en: 'Not paid' },
+  feePaidOnline: { vi: 'Đã nộp trực tuyến {at}', en: 'Paid online {at}' },
+  feePaidCash: { vi: 'Đã nộp tiền mặt {at}', en: 'Paid in cash {at}' },
+  recordPayment: { vi: 'Xác nhận đã thu tiền mặt', en: 'Record payment received in cash' },
+  payRequested: { vi: 'Nộp phí, lệ phí được yêu cầu', en: 'Pay the requested fees' },
+  payRequestedAsked: {
+    vi: 'Cơ quan yêu cầu nộp thêm {amount} để tiếp tục giải quyết hồ sơ. Có thể thanh toán trực tuyến hoặc nộp tại Bộ phận Một cửa.',
+    en: 'The agency asks for {amount} more to go on with the dossier. Pay online or at the one-stop desk.',
+  },
 });

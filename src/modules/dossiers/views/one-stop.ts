@@ -29,7 +29,7 @@ import type { DossierService } from '../service.ts';
 import type { DossierView } from '../shared.ts';
 import { inUnitOf } from '../workflow/units.ts';
 import { fileInput } from './filing.ts';
-import { feeText, statusTag } from './follow.ts';
+import { feeRequestsTables, feeText, statusTag } from './follow.ts';
 import { bm } from './messages-backoffice.ts';
 import { renderSections, type DossierPageSection } from './sections.ts';
 import { dm } from './messages.ts';
@@ -87,6 +87,15 @@ const channelName = (c: DossierView['channel'], l: Locale) =>
     l,
   );
 
+/** Lines of the fee request form (the API takes up to 10). */
+const FEE_LINES = [1, 2, 3] as const;
+
+/** "500.000", "500 000" or "500000" đồng; anything else is not an amount (NaN). */
+const parseAmount = (v: string | undefined) => {
+  const t = (v ?? '').trim();
+  return /^\d{1,3}([. ]\d{3})+$|^\d+$/.test(t) ? Number(t.replace(/[. ]/g, '')) : Number.NaN;
+};
+
 const actionBody = z.object({
   _csrf: z.string().optional(),
   version: z.coerce.number().int().min(1).optional(),
@@ -102,6 +111,13 @@ const actionBody = z.object({
   workingDays: z.coerce.number().int().min(0).max(60).optional(),
   method: z.enum(['online', 'counter', 'post']).optional(),
   body: z.string().max(4000).optional(),
+  ...Object.fromEntries(
+    FEE_LINES.flatMap((n) => [
+      [`feeName${n}`, z.string().max(300).optional()],
+      [`feeAmount${n}`, z.string().max(30).optional()],
+    ]),
+  ),
+  feeNote: z.string().max(2000).optional(),
 });
 type ActionBody = z.infer<typeof actionBody>;
 const actions = [
@@ -115,6 +131,8 @@ const actions = [
   'extend',
   'stop',
   'deliver',
+  'request-payment',
+  'record-payment',
 ] as const;
 
 export async function registerOneStopPages(
@@ -177,6 +195,7 @@ export async function registerOneStopPages(
       renderSections(sections, ctx, id, `/one-stop/dossiers/${id}`),
       service.versionOf(d.versionId),
     ]);
+    const requests = await service.feeRequests(ctx, id);
     const csrf = reply.generateCsrf();
     const actor = ctx.actor;
     const me = actor.kind === 'official' ? actor.accountId : '';
@@ -271,6 +290,24 @@ export async function registerOneStopPages(
             ),
           );
       }
+      if ((holds && open.assigneeId === me) || leads)
+        parts.push(
+          post(
+            'request-payment',
+            bm.t('requestPayment', l),
+            html`<p class="hint">${bm.t('requestPaymentHint', l)}</p>
+              ${FEE_LINES.map(
+                (n) =>
+                  html`<fieldset class="fieldset">
+                    <legend>${bm.t('feeLine', l, { n })}</legend>
+                    ${input({ name: `feeName${n}`, label: bm.t('feeName', l), maxLength: 300, ...(n === 1 && err('feeName1') ? { error: err('feeName1') ?? '' } : {}) })}
+                    ${input({ name: `feeAmount${n}`, label: bm.t('feeAmount', l), width: 'short', inputmode: 'numeric', maxLength: 20 })}
+                  </fieldset>`,
+              )}
+              ${textarea({ name: 'feeNote', label: bm.t('note', l), rows: 2, maxLength: 2000 })}`,
+            'secondary',
+          ),
+        );
       if (leads || (holds && !can('unit_leader', 'admin'))) {
         const colleagues = (await service.colleagues(ctx, open.role, open.unitId)).filter(
           (o) => o.id !== open.assigneeId,
@@ -306,6 +343,9 @@ export async function registerOneStopPages(
         );
       }
     }
+    const asked = requests.find((r) => r.paidAt === null);
+    if (d.status === 'awaiting_payment' && asked && can('one_stop_officer', 'unit_leader', 'admin'))
+      parts.push(post('record-payment', bm.t('recordPayment', l), html``));
     if (d.status === 'result_ready' && can('one_stop_officer'))
       parts.push(
         post(
@@ -372,7 +412,7 @@ export async function registerOneStopPages(
         ])}
         <p>${docLinks}</p>
         <h2>${bm.t('steps', l)}</h2>
-        ${stepsTable(steps, l)} ${parts}
+        ${stepsTable(steps, l)} ${feeRequestsTables(requests, l)} ${parts}
         <h2>${dm.t('papers', l)}</h2>
         ${table({
           caption: dm.t('papers', l),
@@ -467,6 +507,15 @@ export async function registerOneStopPages(
         return service.stop(ctx, id, { version, reason: b.stopReason ?? '' });
       case 'deliver':
         return service.deliver(ctx, id, { version, method: b.method ?? 'online' });
+      case 'request-payment': {
+        const fields = b as Record<string, string | undefined>;
+        const items = FEE_LINES.filter(
+          (n) => fields[`feeName${n}`]?.trim() || fields[`feeAmount${n}`]?.trim(),
+        ).map((n) => ({ name: fields[`feeName${n}`] ?? '', amount: parseAmount(fields[`feeAmount${n}`]) }));
+        return service.requestPayment(ctx, id, { version, items, note: b.feeNote });
+      }
+      case 'record-payment':
+        return service.recordPayment(ctx, id, { version });
     }
   }
 
@@ -476,6 +525,7 @@ export async function registerOneStopPages(
     extend: 'extendReason',
     stop: 'stopReason',
     'send-back': 'backNote',
+    'request-payment': 'feeName1',
   };
   for (const action of [...actions, 'receive', 'supplement'] as const)
     app.post(
@@ -485,7 +535,11 @@ export async function registerOneStopPages(
         try {
           await run(action, request.params.id, request.body, request);
         } catch (error) {
-          const message = pageError(error, request.locale);
+          const invalidFees =
+            action === 'request-payment' && error instanceof AppError && error.code === 'DOSSIER_INVALID';
+          const message = invalidFees
+            ? bm.t('feeItemsInvalid', request.locale)
+            : pageError(error, request.locale);
           const status = error instanceof AppError ? error.status : 400;
           return deskPage(
             request,

@@ -1,0 +1,333 @@
+// The officer's request for a financial obligation (TrangThaiHoSo 6, "Yêu cầu thực hiện nghĩa vụ
+// tài chính"): fees whose condition is only words, charged once the officer knows them. The open
+// step is suspended, the applicant notified; paid online (the payments module's onPaid hook) or
+// recorded as received in cash at the counter, the dossier resumes processing (4) at the same step
+// with its holder, and the legal clock does not count the wait (the due date moves by the working
+// days waited, as a paused supplement does).
+import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { recordAudit } from '../../platform/audit/chain.ts';
+import { localDay } from '../../platform/calendar/index.ts';
+import { hasRole, systemContext, type RequestContext } from '../../platform/context.ts';
+import type { DbOrTx, Tx } from '../../platform/db/database.ts';
+import type { PaymentView } from '../payments/index.ts';
+import type { DossiersDeps } from './deps.ts';
+import { DossierInvalid, NoFeeToPay, NoOpenStep, StepNotYours } from './errors.ts';
+import { dossiersRepo, type DossierRow } from './repo.ts';
+import { requireHolder, requireLeader } from './service-process.ts';
+import {
+  agencyDossier,
+  changeStatus,
+  ownDossier,
+  readable,
+  requireState,
+  requireVersion,
+  toView,
+  type DossierView,
+} from './shared.ts';
+import { createEngine, officerName, workflowOfDossier } from './workflow/engine.ts';
+import { stepsRepo } from './workflow/repo.ts';
+
+/** Bounds of a request: lines, and each line's amount in whole đồng. */
+export const FEE_REQUEST_MAX_ITEMS = 10;
+export const FEE_REQUEST_MAX_AMOUNT = 1_000_000_000;
+
+export interface FeeRequestItem {
+  name: string;
+  amount: number;
+}
+
+type FeeRequestsTable = {
+  dossiers_fee_requests: {
+    id: string;
+    dossier_id: string;
+    agency_id: string;
+    items: FeeRequestItem[];
+    total: string | number;
+    note: string | null;
+    requested_by: string | null;
+    requested_by_name: string | null;
+    requested_at: Date;
+    paid_at: Date | null;
+    paid_via: 'online' | 'cash' | null;
+    payment_id: string | null;
+    recorded_by: string | null;
+  };
+};
+type FeeRequestRow = Selectable<FeeRequestsTable['dossiers_fee_requests']>;
+
+export interface FeeRequestView {
+  id: string;
+  items: FeeRequestItem[];
+  total: number;
+  note: string | null;
+  requestedByName: string | null;
+  requestedAt: string;
+  paidAt: string | null;
+  paidVia: 'online' | 'cash' | null;
+}
+
+const t = (db: DbOrTx) => db.withTables<FeeRequestsTable>();
+
+const requestsRepo = {
+  ofDossier: (db: DbOrTx, dossierId: string) =>
+    t(db)
+      .selectFrom('dossiers_fee_requests')
+      .selectAll()
+      .where('dossier_id', '=', dossierId)
+      .orderBy('requested_at')
+      .execute(),
+  unpaid: (db: DbOrTx, dossierId: string) =>
+    t(db)
+      .selectFrom('dossiers_fee_requests')
+      .selectAll()
+      .where('dossier_id', '=', dossierId)
+      .where('paid_at', 'is', null)
+      .executeTakeFirst(),
+};
+
+const toRequestView = (r: FeeRequestRow): FeeRequestView => ({
+  id: r.id,
+  items: r.items,
+  total: Number(r.total),
+  note: r.note,
+  requestedByName: r.requested_by_name,
+  requestedAt: r.requested_at.toISOString(),
+  paidAt: r.paid_at ? r.paid_at.toISOString() : null,
+  paidVia: r.paid_via,
+});
+
+/** Payment items of a fee request carry `YC-{request id}-{n}` as their code. */
+const ITEM_CODE = /^YC-([0-9a-f-]{36})-\d+$/;
+
+/** The fee request a payment pays (null: the filing fee or anything else). */
+export function feeRequestOf(p: Pick<PaymentView, 'items'>): string | null {
+  const m = ITEM_CODE.exec(p.items[0]?.code ?? '');
+  return m?.[1] ?? null;
+}
+
+/** Checks and cleans the officer's lines: 1–10, each a name and a positive whole amount. */
+function cleanItems(items: readonly { name?: unknown; amount?: unknown }[] | undefined): FeeRequestItem[] {
+  if (!items || items.length < 1 || items.length > FEE_REQUEST_MAX_ITEMS)
+    throw DossierInvalid({ field: 'items' });
+  return items.map((i, n) => {
+    const name = typeof i.name === 'string' ? i.name.trim() : '';
+    const amount = i.amount;
+    if (!name || name.length > 300) throw DossierInvalid({ field: `items.${n}.name` });
+    if (
+      typeof amount !== 'number' ||
+      !Number.isInteger(amount) ||
+      amount < 1 ||
+      amount > FEE_REQUEST_MAX_AMOUNT
+    )
+      throw DossierInvalid({ field: `items.${n}.amount` });
+    return { name, amount };
+  });
+}
+
+const vnd = (n: number) => `${new Intl.NumberFormat('vi-VN').format(n)} đ`;
+
+export function createFeeRequests(deps: DossiersDeps) {
+  const { db } = deps;
+  const engine = createEngine(deps);
+
+  /**
+   * The request is settled: the dossier resumes processing (4) at the step that asked, for its
+   * holder; the due date moves by the working days waited (the time waiting for the citizen's
+   * financial obligation is not counted).
+   */
+  async function settle(
+    trx: Tx,
+    ctx: RequestContext,
+    row: DossierRow,
+    request: FeeRequestRow,
+    paid: { at: Date; via: 'online' | 'cash'; paymentId?: string; recordedBy?: string },
+  ): Promise<DossierRow> {
+    await t(trx)
+      .updateTable('dossiers_fee_requests')
+      .set({
+        paid_at: paid.at,
+        paid_via: paid.via,
+        payment_id: paid.paymentId ?? null,
+        recorded_by: paid.recordedBy ?? null,
+      })
+      .where('id', '=', request.id)
+      .execute();
+    const total = Number(request.total);
+    await dossiersRepo.addEvent(trx, {
+      dossierId: row.id,
+      kind: 'fee_paid',
+      status: row.status,
+      note: `${total} VND${paid.via === 'cash' ? ' (tiền mặt)' : ''}`,
+      actorKind: ctx.actor.kind,
+    });
+    await recordAudit(trx, ctx, {
+      action: 'dossiers.requested_fee_paid',
+      subjectType: 'dossier',
+      subjectIds: paid.paymentId ? [row.id, paid.paymentId] : [row.id],
+      agencyId: row.agency_id,
+      details: { code: row.code, amount: total, via: paid.via },
+    });
+    // Paid after the dossier left the wait (withdrawn meanwhile): the money is recorded, nothing moves.
+    if (row.status !== 'awaiting_payment') return row;
+    const set: Parameters<typeof dossiersRepo.update>[2] = {};
+    if (row.due_at) {
+      const waited = deps.calendar.workingDaysBetween(localDay(request.requested_at), localDay(paid.at));
+      if (waited > 0) {
+        const day = localDay(row.due_at);
+        const shift = deps.calendar.addWorkingDays(day, waited) - day;
+        set.due_at = new Date(row.due_at.getTime() + shift * 86_400_000);
+      }
+    }
+    const resumed = await changeStatus(deps, trx, ctx, row, 'processing', { set });
+    const w = await workflowOfDossier(trx, row);
+    const last = (await stepsRepo.ofDossier(trx, row.id)).at(-1);
+    await engine.open(trx, ctx, resumed, w, last?.step_index ?? 0, {
+      assignee: last?.assignee_id ? { id: last.assignee_id, name: last.assignee_name ?? '' } : null,
+    });
+    return resumed;
+  }
+
+  return {
+    /**
+     * The officer holding the open step (or a leader of its unit, or the head of the agency) asks
+     * the applicant for a financial obligation: TrangThaiHoSo 6, the step suspended, the applicant
+     * notified. Version as every action (409 DOSSIER_CONFLICT).
+     */
+    async requestPayment(
+      ctx: RequestContext,
+      id: string,
+      o: {
+        version?: number | undefined;
+        items: { name?: unknown; amount?: unknown }[];
+        note?: string | undefined;
+      },
+    ): Promise<DossierView> {
+      const items = cleanItems(o.items);
+      const total = items.reduce((s, i) => s + i.amount, 0);
+      const note = o.note?.trim().slice(0, 2000) || null;
+      const name = await officerName(deps, ctx);
+      return db.transaction().execute(async (trx) => {
+        const row = await agencyDossier(trx, ctx, id, true);
+        requireVersion(row, o.version);
+        requireState(row, ['received', 'processing']);
+        const step = await stepsRepo.open(trx, row.id);
+        if (!step) throw NoOpenStep();
+        if (hasRole(ctx.actor, 'unit_leader', 'admin')) requireLeader(ctx, step);
+        else requireHolder(ctx, step);
+        if (!step.assignee_id && !hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
+        const lines = items.map((i) => `${i.name}: ${vnd(i.amount)}`).join('; ');
+        const text = `${lines}${note ? ` — ${note}` : ''}`.slice(0, 2000);
+        await engine.close(trx, ctx, row, step, 'suspended', `Yêu cầu thực hiện nghĩa vụ tài chính: ${text}`);
+        await t(trx)
+          .insertInto('dossiers_fee_requests')
+          .values({
+            id: randomUUID(),
+            dossier_id: row.id,
+            agency_id: row.agency_id,
+            items: JSON.stringify(items) as never,
+            total,
+            note,
+            requested_by: ctx.actor.kind === 'official' ? ctx.actor.accountId : null,
+            requested_by_name: name,
+            requested_at: deps.now(),
+            paid_at: null,
+            paid_via: null,
+            payment_id: null,
+            recorded_by: null,
+          })
+          .execute();
+        const updated = await changeStatus(deps, trx, ctx, row, 'awaiting_payment', { note: text });
+        await recordAudit(trx, ctx, {
+          action: 'dossiers.payment_requested',
+          subjectType: 'dossier',
+          subjectIds: [row.id],
+          agencyId: row.agency_id,
+          details: { code: row.code, amount: total, items: items.length },
+        });
+        return toView(updated);
+      });
+    },
+
+    /**
+     * At the counter: the officer records the requested amount as received in cash (one-stop
+     * officers, unit leaders, the head of the agency, or whoever asked); the dossier resumes.
+     */
+    async recordPayment(ctx: RequestContext, id: string, o: { version?: number | undefined } = {}) {
+      return db.transaction().execute(async (trx) => {
+        const row = await agencyDossier(trx, ctx, id, true);
+        requireVersion(row, o.version);
+        requireState(row, ['awaiting_payment']);
+        const request = await requestsRepo.unpaid(trx, row.id);
+        if (!request) throw NoFeeToPay();
+        if (
+          ctx.actor.kind !== 'official' ||
+          !(
+            hasRole(ctx.actor, 'one_stop_officer', 'unit_leader', 'admin') ||
+            request.requested_by === ctx.actor.accountId
+          )
+        )
+          throw StepNotYours();
+        return toView(
+          await settle(trx, ctx, row, request, {
+            at: deps.now(),
+            via: 'cash',
+            recordedBy: ctx.actor.accountId,
+          }),
+        );
+      });
+    },
+
+    /** The dossier's fee requests, for its applicant and the agency's officers. */
+    async feeRequests(ctx: RequestContext, id: string): Promise<FeeRequestView[]> {
+      await readable(db, ctx, id);
+      return (await requestsRepo.ofDossier(db, id)).map(toRequestView);
+    },
+
+    /**
+     * The applicant starts paying the request: a payment through the payments module (created
+     * now, not at the request: a payment expires after minutes); returns where to send the browser.
+     */
+    async payRequested(ctx: RequestContext, id: string): Promise<string> {
+      const row = await ownDossier(db, ctx, id);
+      requireState(row, ['awaiting_payment']);
+      const request = await requestsRepo.unpaid(db, row.id);
+      if (!request || !deps.payments || !row.applicant_account_id) throw NoFeeToPay();
+      const { payment } = await deps.payments.createPayment(ctx, {
+        payerAccountId: row.applicant_account_id,
+        payerName: row.applicant_name,
+        agencyId: row.agency_id,
+        agencyName: row.agency_name,
+        reference: { kind: 'dossier', id: row.id, code: row.code ?? row.id },
+        items: request.items.map((i, n) => ({
+          kind: 'phi' as const,
+          code: `YC-${request.id}-${n + 1}`,
+          name: i.name,
+          amount: i.amount,
+        })),
+        expectedTotal: Number(request.total),
+        description: `Nghĩa vụ tài chính hồ sơ ${row.code ?? ''}`.slice(0, 255),
+        returnPath: `/dossiers/${row.id}`,
+      });
+      return `/payments/${payment.id}/pay`;
+    },
+
+    /**
+     * The payments hook for a request's payment, inside the paying transaction: the request paid
+     * and the dossier back to processing, once (a second notification finds it paid).
+     */
+    async onRequestPaid(trx: Tx, payment: PaymentView, requestId: string): Promise<void> {
+      const row = await dossiersRepo.byId(trx, payment.reference.id, true);
+      if (!row) return;
+      const request = (await requestsRepo.ofDossier(trx, row.id)).find((r) => r.id === requestId);
+      if (!request || request.paid_at || Number(request.total) !== payment.amount) return;
+      await settle(trx, systemContext('dossiers.requested_fee_paid'), row, request, {
+        at: payment.paidAt ? new Date(payment.paidAt) : deps.now(),
+        via: 'online',
+        paymentId: payment.id,
+      });
+    },
+  };
+}
+
+export type FeeRequests = ReturnType<typeof createFeeRequests>;
