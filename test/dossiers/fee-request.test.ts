@@ -6,7 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AgencySummary } from '../../src/modules/directory/index.ts';
+import { createDirectoryModule, type AgencySummary } from '../../src/modules/directory/index.ts';
+import { createDossiersSync } from '../../src/modules/dossiers/sync/index.ts';
+import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import type { StatusChange } from '../../src/modules/dossiers/index.ts';
 import { signedQuery } from '../../src/modules/payments/protocol.ts';
 import type { ProcedureContent } from '../../src/modules/services/index.ts';
@@ -62,6 +65,17 @@ describe('dossiers: the officer asks for a financial obligation (status 6)', () 
     procedure = await h.makeProcedure({ timeLimit: { workingDays: 10 } });
     desk = await h.officialCtx(agency.id, ['one_stop_officer'], 'Lê Một Cửa');
     specialist = await h.officialCtx(agency.id, ['specialist'], 'Trần Chuyên Viên');
+    // The national-portal sync's observer writes its outbox; nothing is pushed in this test.
+    const sync = createDossiersSync({
+      db: h.db.database.db,
+      logger: createLogger('silent'),
+      settings: { url: 'http://127.0.0.1:9', username: 'u', password: 'p', agency: 'X' },
+      observers: () => h.dossiers.observers,
+      directory: createDirectoryModule({ db: h.db.database.db, logger: createLogger('silent') }).service,
+      services: h.services.service,
+      calendar: createWorkCalendar(),
+    });
+    h.dossiers.observe(sync.observer);
     h.dossiers.observe({
       name: 'test-seen',
       statusChanged(_trx, c: StatusChange) {
@@ -189,6 +203,13 @@ describe('dossiers: the officer asks for a financial obligation (status 6)', () 
       ['submitted', 'received', 'awaiting_payment', 'processing'],
       'the observers (national-portal sync, statistics, inter-agency) see 6 and the return',
     );
+    const outbox = await h.db.database.pool.query<{ payload: { TrangThaiHoSo?: string; GhiChu?: string } }>(
+      `SELECT payload FROM dossiers_sync_outbox WHERE dossier_id = $1 AND service = 'DongBoHoSoMC' ORDER BY id`,
+      [d.id],
+    );
+    const codes = outbox.rows.map((r) => r.payload.TrangThaiHoSo);
+    assert.deepEqual(codes.slice(-2), ['6', '4'], 'the national portal gets status 6, then 4');
+    assert.match(outbox.rows.at(-2)?.payload.GhiChu ?? '', /Lệ phí trước bạ: 500\.000 đ/);
     clock.now = null;
   });
 
