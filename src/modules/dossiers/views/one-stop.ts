@@ -298,7 +298,7 @@ export async function registerOneStopPages(
             html`<p class="hint">${bm.t('requestPaymentHint', l)}</p>
               ${FEE_LINES.map(
                 (n) =>
-                  html`<fieldset class="fieldset">
+                  html`<fieldset class="field">
                     <legend>${bm.t('feeLine', l, { n })}</legend>
                     ${input({ name: `feeName${n}`, label: bm.t('feeName', l), maxLength: 300, ...(n === 1 && err('feeName1') ? { error: err('feeName1') ?? '' } : {}) })}
                     ${input({ name: `feeAmount${n}`, label: bm.t('feeAmount', l), width: 'short', inputmode: 'numeric', maxLength: 20 })}
