@@ -147,6 +147,8 @@ export function segments(from: string, to: string): Segment[] {
   return out;
 }
 
+const noParallel = (trx: DbOrTx) => sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(trx);
+
 export const statsRepo = {
   /**
    * Adds `delta` to the counters of the dossier's agency × procedure × day × channel, and to the
@@ -255,6 +257,11 @@ export const statsRepo = {
    * folds waits for a running fold, then sees its result). Returns how many changes it folded.
    */
   async fold(db: Db, batch = 2000): Promise<number> {
+    // Nothing queued (the usual case of a read): no transaction, no lock. A fold that is deleting
+    // the queue meanwhile has not committed, so its rows are still seen here and this one waits
+    // for it below; once it committed, the counters read after this already hold its changes.
+    const queued = await sql`SELECT 1 FROM dossiers_stats_pending LIMIT 1`.execute(db);
+    if (queued.rows.length === 0) return 0;
     let total = 0;
     for (;;) {
       const n = await db.transaction().execute(async (trx) => {
@@ -447,7 +454,8 @@ export const statsRepo = {
           FROM dossiers_stats_daily GROUP BY 1, 2, 3, 4
         UNION ALL
         SELECT agency_id, ${ALL_PROCEDURES}, date_trunc('month', day)::date, channel, ${sums}
-          FROM dossiers_stats_daily GROUP BY 1, 2, 3, 4`.execute(trx);
+          FROM dossiers_stats_daily GROUP BY 1, 2, 3, 4
+        ORDER BY 3, 1, 2, 4`.execute(trx);
       await sql`
         INSERT INTO dossiers_stats_labels (kind, key, name)
         SELECT DISTINCT ON (kind, key) kind, key, name FROM (
@@ -493,12 +501,17 @@ export const statsRepo = {
       if (f.procedureCode) w.push(sql`procedure_code = ${f.procedureCode}`);
       else if (table === 'monthly')
         w.push(
-          byProcedure ? sql`procedure_code <> ${ALL_PROCEDURES}` : sql`procedure_code = ${ALL_PROCEDURES}`,
+          // A literal: the partial index by month (`procedure_code <> '*'`) must match it.
+          byProcedure
+            ? sql`procedure_code <> ${sql.lit(ALL_PROCEDURES)}`
+            : sql`procedure_code = ${sql.lit(ALL_PROCEDURES)}`,
         );
       if (f.channel) w.push(sql`channel = ${f.channel}`);
       return w;
     };
-    const columns = sql.join(counterNames.map((n) => sql.id(n)));
+    const net = sql`sum(received - finished - refused - withdrawn - stopped)`;
+    // Each segment is summed on its own per group and channel (plain sums, no filters), and only
+    // the open balance of the segments before the period: the outer query adds a few hundred rows.
     const parts = plan.map((seg) => {
       const table =
         seg.table === 'daily'
@@ -507,36 +520,43 @@ export const statsRepo = {
             ? sql`dossiers_stats_global`
             : sql`dossiers_stats_monthly`;
       const at = seg.table === 'daily' ? sql`day` : sql`month`;
-      const agency = seg.table === 'global' ? sql`NULL::uuid` : sql`agency_id`;
+      const key =
+        groupBy === 'procedure'
+          ? sql`procedure_code`
+          : groupBy === 'agency'
+            ? seg.table === 'global'
+              ? sql`NULL::text`
+              : sql`agency_id::text`
+            : groupBy === 'channel'
+              ? sql`channel`
+              : groupBy === 'month' && seg.inPeriod
+                ? sql`to_char(${at}, 'YYYY-MM')`
+                : sql`''`;
       const where = [...scope(seg.table), sql`${at} >= ${seg.from}::date`, sql`${at} <= ${seg.to}::date`];
-      return sql`SELECT ${agency} AS agency_id, procedure_code, channel, ${at} AS at, ${columns}, ${sql.lit(seg.inPeriod)} AS inp
-        FROM ${table} WHERE ${sql.join(where, sql` AND `)}`;
+      const counters = seg.inPeriod
+        ? sql.join(counterNames.map((n) => sql`sum(${sql.id(n)}) AS ${sql.id(n)}`))
+        : sql.join(counterNames.map((n) => sql`NULL::bigint AS ${sql.id(n)}`));
+      return sql`SELECT ${key} AS key, channel, ${sql.lit(seg.inPeriod)} AS inp, ${counters}, ${net} AS net
+        FROM ${table} WHERE ${sql.join(where, sql` AND `)} GROUP BY 1, 2`;
     });
-    const key =
-      groupBy === 'procedure'
-        ? sql<string>`procedure_code`
-        : groupBy === 'agency'
-          ? sql<string>`agency_id::text`
-          : groupBy === 'channel'
-            ? sql<string>`channel`
-            : groupBy === 'month'
-              ? sql<string>`CASE WHEN inp THEN to_char(at, 'YYYY-MM') ELSE '' END`
-              : sql<string>`''`;
-    const sum = (n: string) => sql`COALESCE(sum(${sql.ref(n)}) FILTER (WHERE inp), 0)`;
-    const net = sql`received - finished - refused - withdrawn - stopped`;
+    const sum = (n: string) => sql`COALESCE(sum(${sql.ref(n)}), 0)`;
     const receivedBy = (c: DossierChannel) =>
       sql`COALESCE(sum(received) FILTER (WHERE inp AND channel = ${c}), 0)`;
-    const r = await sql<Record<string, string>>`
-      SELECT ${key} AS key,
+    const query = sql<Record<string, string>>`
+      SELECT key,
              ${sql.join(counterNames.map((n) => sql`${sum(n)} AS ${sql.ref(n)}`))},
              ${receivedBy('online')} AS received_online, ${receivedBy('counter')} AS received_counter,
              ${receivedBy('post')} AS received_post, ${receivedBy('national_portal')} AS received_portal,
-             COALESCE(sum(${net}) FILTER (WHERE NOT inp), 0) AS carried_over,
-             COALESCE(sum(${net}), 0) AS open_at_end
+             COALESCE(sum(net) FILTER (WHERE NOT inp), 0) AS carried_over,
+             COALESCE(sum(net), 0) AS open_at_end
         FROM (${sql.join(parts, sql` UNION ALL `)}) s
        GROUP BY 1
        ORDER BY 1
-       LIMIT 2000`.execute(db);
+       LIMIT 2000`;
+    // A few thousand rows: parallel workers would cost more to start than they save.
+    const r = db.isTransaction
+      ? await noParallel(db).then(() => query.execute(db))
+      : await db.transaction().execute((trx) => noParallel(trx).then(() => query.execute(trx)));
     return r.rows.map((row) => {
       const out: Record<string, number | string> = { key: row['key'] ?? '' };
       for (const n of counterNames) out[n] = Number(row[n] ?? 0);
