@@ -203,13 +203,25 @@ describe('dossiers: the officer asks for a financial obligation (status 6)', () 
       ['submitted', 'received', 'awaiting_payment', 'processing'],
       'the observers (national-portal sync, statistics, inter-agency) see 6 and the return',
     );
-    const outbox = await h.db.database.pool.query<{ payload: { TrangThaiHoSo?: string; GhiChu?: string } }>(
+    type Fee = { TenPhiLePhi: string; SoTien: string; DaThanhToan: string };
+    const outbox = await h.db.database.pool.query<{
+      payload: { TrangThaiHoSo?: string; GhiChu?: string; DanhSachLePhi?: Fee[] };
+    }>(
       `SELECT payload FROM dossiers_sync_outbox WHERE dossier_id = $1 AND service = 'DongBoHoSoMC' ORDER BY id`,
       [d.id],
     );
     const codes = outbox.rows.map((r) => r.payload.TrangThaiHoSo);
     assert.deepEqual(codes.slice(-2), ['6', '4'], 'the national portal gets status 6, then 4');
     assert.match(outbox.rows.at(-2)?.payload.GhiChu ?? '', /Lệ phí trước bạ: 500\.000 đ/);
+    // The fee list names each requested line: unpaid while the dossier waits, paid once it resumes.
+    const requested = (row: (typeof outbox.rows)[number] | undefined) =>
+      (row?.payload.DanhSachLePhi ?? []).filter((f) => f.TenPhiLePhi === 'Lệ phí trước bạ');
+    assert.deepEqual(requested(outbox.rows.at(-2)), [
+      { TenPhiLePhi: 'Lệ phí trước bạ', SoTien: '500000', DaThanhToan: '0' },
+    ]);
+    assert.deepEqual(requested(outbox.rows.at(-1)), [
+      { TenPhiLePhi: 'Lệ phí trước bạ', SoTien: '500000', DaThanhToan: '1' },
+    ]);
     clock.now = null;
   });
 

@@ -69,7 +69,7 @@ export interface FeeRequestView {
 
 const t = (db: DbOrTx) => db.withTables<FeeRequestsTable>();
 
-const requestsRepo = {
+export const feeRequestsRepo = {
   ofDossier: (db: DbOrTx, dossierId: string) =>
     t(db)
       .selectFrom('dossiers_fee_requests')
@@ -258,7 +258,7 @@ export function createFeeRequests(deps: DossiersDeps) {
         const row = await agencyDossier(trx, ctx, id, true);
         requireVersion(row, o.version);
         requireState(row, ['awaiting_payment']);
-        const request = await requestsRepo.unpaid(trx, row.id);
+        const request = await feeRequestsRepo.unpaid(trx, row.id);
         if (!request) throw NoFeeToPay();
         if (
           ctx.actor.kind !== 'official' ||
@@ -281,7 +281,7 @@ export function createFeeRequests(deps: DossiersDeps) {
     /** The dossier's fee requests, for its applicant and the agency's officers. */
     async feeRequests(ctx: RequestContext, id: string): Promise<FeeRequestView[]> {
       await readable(db, ctx, id);
-      return (await requestsRepo.ofDossier(db, id)).map(toRequestView);
+      return (await feeRequestsRepo.ofDossier(db, id)).map(toRequestView);
     },
 
     /**
@@ -291,7 +291,7 @@ export function createFeeRequests(deps: DossiersDeps) {
     async payRequested(ctx: RequestContext, id: string): Promise<string> {
       const row = await ownDossier(db, ctx, id);
       requireState(row, ['awaiting_payment']);
-      const request = await requestsRepo.unpaid(db, row.id);
+      const request = await feeRequestsRepo.unpaid(db, row.id);
       if (!request || !deps.payments || !row.applicant_account_id) throw NoFeeToPay();
       const { payment } = await deps.payments.createPayment(ctx, {
         payerAccountId: row.applicant_account_id,
@@ -319,7 +319,7 @@ export function createFeeRequests(deps: DossiersDeps) {
     async onRequestPaid(trx: Tx, payment: PaymentView, requestId: string): Promise<void> {
       const row = await dossiersRepo.byId(trx, payment.reference.id, true);
       if (!row) return;
-      const request = (await requestsRepo.ofDossier(trx, row.id)).find((r) => r.id === requestId);
+      const request = (await feeRequestsRepo.ofDossier(trx, row.id)).find((r) => r.id === requestId);
       if (!request || request.paid_at || Number(request.total) !== payment.amount) return;
       await settle(trx, systemContext('dossiers.requested_fee_paid'), row, request, {
         at: payment.paidAt ? new Date(payment.paidAt) : deps.now(),

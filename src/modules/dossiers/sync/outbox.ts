@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Db, Tx } from '../../../platform/db/database.ts';
 import type { DossierObserver, StatusChange, StepHandOff } from '../observers.ts';
 import { dossiersRepo, type DossierRow } from '../repo.ts';
+import { feeRequestsRepo } from '../service-payment-request.ts';
 import { nationalCode } from '../statuses.ts';
 import { PortalRejected, type PortalClient } from './client.ts';
 import { portalTime, type DossierItem, type ProgressItem } from './protocol.ts';
@@ -35,9 +36,10 @@ export async function dossierItem(
   sector: { code: string; name: string } | null,
 ): Promise<DossierItem> {
   const d = change.dossier;
-  const [papers, inbound] = await Promise.all([
+  const [papers, inbound, requested] = await Promise.all([
     dossiersRepo.papers(trx, d.id),
     syncRepo.inboundOfDossier(trx, d.id),
+    feeRequestsRepo.ofDossier(trx, d.id),
   ]);
   // A dossier pulled in from the portal keeps the kind of applicant and summary the portal gave.
   const a = (inbound?.item ?? {}) as Partial<Record<string, string>>;
@@ -70,8 +72,9 @@ export async function dossierItem(
     TaiLieuNop: papers
       .filter((p) => p.purpose === 'paper')
       .map((p) => ({ MaThanhPhan: p.paper_key, TenTepDinhKem: p.file_name, MaHash: p.sha256 })),
-    DanhSachLePhi:
-      Number(d.fee_total) > 0
+    // The fees of the filing, then each line the officer asked for later (status 6), paid or not.
+    DanhSachLePhi: [
+      ...(Number(d.fee_total) > 0
         ? [
             {
               TenPhiLePhi: 'Phí, lệ phí',
@@ -79,7 +82,15 @@ export async function dossierItem(
               DaThanhToan: d.fee_paid_at ? '1' : '0',
             },
           ]
-        : [],
+        : []),
+      ...requested.flatMap((r) =>
+        r.items.map((i) => ({
+          TenPhiLePhi: i.name.slice(0, 300),
+          SoTien: String(i.amount),
+          DaThanhToan: r.paid_at ? '1' : '0',
+        })),
+      ),
+    ],
     DanhSachTepDinhKemKhac: [],
     DanhSachHoSoBoSung: [
       ...(change.status === 'awaiting_supplement'
