@@ -108,10 +108,12 @@ function calendarTable(calendar: WorkCalendar): { days: string[]; cumulative: nu
 
 /** A part of a period's query: a table, an inclusive date range of it, and whether it is in the period. */
 interface Segment {
-  table: 'daily' | 'monthly' | 'global';
+  table: 'daily' | 'monthly' | 'global' | 'open';
   from: string;
   to: string;
   inPeriod: boolean;
+  /** How the segment's open balance counts in the carried-over (default: 1 before, 0 in the period). */
+  carry?: 1 | -1 | 0;
 }
 
 const DAY = 86_400_000;
@@ -149,6 +151,23 @@ export function segments(from: string, to: string): Segment[] {
 
 const noParallel = (trx: DbOrTx) => sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(trx);
 
+/**
+ * [from, to] read from the dossiers open now (`dossiers_stats_open`): carried over = open now less
+ * what the period and the days after it changed, so no month before the period is read.
+ */
+export function openSegments(from: string, to: string): Segment[] {
+  const inPeriod = segments(from, to)
+    .filter((seg) => seg.inPeriod)
+    .map((seg): Segment => ({ ...seg, carry: -1 }));
+  const afterTo = isoOf(ms(to) + DAY);
+  const nextMonth = nextMonthStart(to);
+  const after: Segment[] = [];
+  if (afterTo < nextMonth)
+    after.push({ table: 'daily', from: afterTo, to: isoOf(ms(nextMonth) - DAY), inPeriod: false, carry: -1 });
+  after.push({ table: 'monthly', from: nextMonth, to: '9999-12-31', inPeriod: false, carry: -1 });
+  return [{ table: 'open', from: '', to: '', inPeriod: false, carry: 1 }, ...inPeriod, ...after];
+}
+
 export const statsRepo = {
   /**
    * Adds `delta` to the counters of the dossier's agency × procedure × day × channel, and to the
@@ -183,6 +202,18 @@ export const statsRepo = {
       ['agency_id', 'procedure_code', 'month', 'channel'],
       [key.agencyId, ALL_PROCEDURES, month, key.channel],
     ).execute(trx);
+    // The dossiers open now (see `sums`): the change's received less its closings.
+    const net = (['received', 'finished', 'refused', 'withdrawn', 'stopped'] as const).reduce(
+      (acc, n, i) => acc + (i === 0 ? 1 : -1) * Math.trunc(delta.counters[n] ?? 0),
+      0,
+    );
+    if (net !== 0)
+      await sql`
+        INSERT INTO dossiers_stats_open (agency_id, procedure_code, channel, open)
+        VALUES (${key.agencyId}, ${key.procedureCode}, ${key.channel}, ${net}),
+               (${key.agencyId}, ${ALL_PROCEDURES}, ${key.channel}, ${net})
+        ON CONFLICT (agency_id, procedure_code, channel) DO UPDATE SET
+          open = dossiers_stats_open.open + excluded.open`.execute(trx);
     // A change in an ended month already summed platform-wide (a reopened dossier's closing
     // taken back) updates that sum too.
     await sql`
@@ -369,7 +400,7 @@ export const statsRepo = {
     const cal = calendarTable(calendar);
     return db.transaction().execute(async (trx) => {
       await sql`LOCK TABLE dossiers_stats_daily, dossiers_stats_monthly, dossiers_stats_global, dossiers_stats_sealed,
-        dossiers_stats_labels, dossiers_stats_pending IN EXCLUSIVE MODE`.execute(trx);
+        dossiers_stats_labels, dossiers_stats_pending, dossiers_stats_open IN EXCLUSIVE MODE`.execute(trx);
       // What is queued is in the dossiers the rebuild reads: dropped, not added twice.
       await sql`DELETE FROM dossiers_stats_pending`.execute(trx);
       await sql`DELETE FROM dossiers_stats_daily`.execute(trx);
@@ -377,6 +408,7 @@ export const statsRepo = {
       await sql`DELETE FROM dossiers_stats_monthly`.execute(trx);
       await sql`DELETE FROM dossiers_stats_global`.execute(trx);
       await sql`DELETE FROM dossiers_stats_sealed`.execute(trx);
+      await sql`DELETE FROM dossiers_stats_open`.execute(trx);
       const received = localDateOf(sql`COALESCE(d.submitted_at, d.created_at)`);
       await sql`
         INSERT INTO dossiers_stats_daily (agency_id, procedure_code, day, channel, received, digitised)
@@ -457,6 +489,10 @@ export const statsRepo = {
           FROM dossiers_stats_daily GROUP BY 1, 2, 3, 4
         ORDER BY 3, 1, 2, 4`.execute(trx);
       await sql`
+        INSERT INTO dossiers_stats_open (agency_id, procedure_code, channel, open)
+        SELECT agency_id, procedure_code, channel, sum(received - finished - refused - withdrawn - stopped)
+          FROM dossiers_stats_monthly GROUP BY 1, 2, 3`.execute(trx);
+      await sql`
         INSERT INTO dossiers_stats_labels (kind, key, name)
         SELECT DISTINCT ON (kind, key) kind, key, name FROM (
           SELECT 'agency' AS kind, agency_id::text AS key, agency_name AS name, updated_at FROM dossiers_dossiers
@@ -481,9 +517,10 @@ export const statsRepo = {
     groupBy: GroupBy,
     o: { sealedBefore?: string } = {},
   ): Promise<CounterSums[]> {
-    let plan = segments(f.from, f.to);
-    // The platform by procedure: ended months from the platform-wide rows (see `seal`).
+    // The platform by procedure: ended months from the platform-wide rows (see `seal`). Other
+    // reads start from the dossiers open now, save by month (the months chain their balances).
     const sealed = o.sealedBefore;
+    let plan = sealed || groupBy === 'month' ? segments(f.from, f.to) : openSegments(f.from, f.to);
     if (sealed)
       plan = plan.flatMap((seg): Segment[] => {
         if (seg.table !== 'monthly' || seg.from >= sealed) return [seg];
@@ -499,7 +536,7 @@ export const statsRepo = {
       const w = [];
       if (f.agencyIds && table !== 'global') w.push(sql`agency_id = ANY(${[...f.agencyIds]}::uuid[])`);
       if (f.procedureCode) w.push(sql`procedure_code = ${f.procedureCode}`);
-      else if (table === 'monthly')
+      else if (table === 'monthly' || table === 'open')
         w.push(
           // A literal: the partial index by month (`procedure_code <> '*'`) must match it.
           byProcedure
@@ -509,16 +546,21 @@ export const statsRepo = {
       if (f.channel) w.push(sql`channel = ${f.channel}`);
       return w;
     };
-    const net = sql`sum(received - finished - refused - withdrawn - stopped)`;
     // Each segment is summed on its own per group and channel (plain sums, no filters), and only
-    // the open balance of the segments before the period: the outer query adds a few hundred rows.
+    // the open balance of the segments out of the period: the outer query adds a few hundred rows.
     const parts = plan.map((seg) => {
       const table =
         seg.table === 'daily'
           ? sql`dossiers_stats_daily`
           : seg.table === 'global'
             ? sql`dossiers_stats_global`
-            : sql`dossiers_stats_monthly`;
+            : seg.table === 'open'
+              ? sql`dossiers_stats_open`
+              : sql`dossiers_stats_monthly`;
+      const net =
+        seg.table === 'open' ? sql`sum(open)` : sql`sum(received - finished - refused - withdrawn - stopped)`;
+      const carry = seg.carry ?? (seg.inPeriod ? 0 : 1);
+      const carried = carry === 0 ? sql`0::bigint` : carry === 1 ? net : sql`-${net}`;
       const at = seg.table === 'daily' ? sql`day` : sql`month`;
       const key =
         groupBy === 'procedure'
@@ -532,11 +574,13 @@ export const statsRepo = {
               : groupBy === 'month' && seg.inPeriod
                 ? sql`to_char(${at}, 'YYYY-MM')`
                 : sql`''`;
-      const where = [...scope(seg.table), sql`${at} >= ${seg.from}::date`, sql`${at} <= ${seg.to}::date`];
+      const where = [...scope(seg.table)];
+      if (seg.table !== 'open') where.push(sql`${at} >= ${seg.from}::date`, sql`${at} <= ${seg.to}::date`);
       const counters = seg.inPeriod
         ? sql.join(counterNames.map((n) => sql`sum(${sql.id(n)}) AS ${sql.id(n)}`))
         : sql.join(counterNames.map((n) => sql`NULL::bigint AS ${sql.id(n)}`));
-      return sql`SELECT ${key} AS key, channel, ${sql.lit(seg.inPeriod)} AS inp, ${counters}, ${net} AS net
+      return sql`SELECT ${key} AS key, channel, ${sql.lit(seg.inPeriod)} AS inp, ${counters},
+          ${seg.inPeriod ? net : sql`NULL::bigint`} AS net, ${carried} AS carry
         FROM ${table} WHERE ${sql.join(where, sql` AND `)} GROUP BY 1, 2`;
     });
     const sum = (n: string) => sql`COALESCE(sum(${sql.ref(n)}), 0)`;
@@ -547,8 +591,8 @@ export const statsRepo = {
              ${sql.join(counterNames.map((n) => sql`${sum(n)} AS ${sql.ref(n)}`))},
              ${receivedBy('online')} AS received_online, ${receivedBy('counter')} AS received_counter,
              ${receivedBy('post')} AS received_post, ${receivedBy('national_portal')} AS received_portal,
-             COALESCE(sum(net) FILTER (WHERE NOT inp), 0) AS carried_over,
-             COALESCE(sum(net), 0) AS open_at_end
+             COALESCE(sum(carry), 0) AS carried_over,
+             COALESCE(sum(carry), 0) + COALESCE(sum(net), 0) AS open_at_end
         FROM (${sql.join(parts, sql` UNION ALL `)}) s
        GROUP BY 1
        ORDER BY 1
