@@ -322,9 +322,10 @@ export function createStatsService(deps: {
   return {
     /** The statistics of a period per procedure, agency, channel or month, with totals and index groups. */
     async statistics(ctx: RequestContext, q: StatsQuery): Promise<StatsReport> {
-      // The counters as of now: what committed dossier changes queued is added first.
-      await statsRepo.fold(db);
       const a = reader(ctx);
+      // The counters as of now: what committed dossier changes queued is added first (a single
+      // read when nothing is queued).
+      await statsRepo.fold(db);
       const period = periodOf(q, today());
       const everyAgency = isPlatformAdmin(a) && !q.agencyId;
       const agency = everyAgency ? null : await agencyFor(ctx, q.agencyId);
