@@ -149,8 +149,6 @@ export function segments(from: string, to: string): Segment[] {
   return out;
 }
 
-const noParallel = (trx: DbOrTx) => sql`SET LOCAL max_parallel_workers_per_gather = 0`.execute(trx);
-
 /**
  * [from, to] read from the dossiers open now (`dossiers_stats_open`): carried over = open now less
  * what the period and the days after it changed, so no month before the period is read.
@@ -597,10 +595,9 @@ export const statsRepo = {
        GROUP BY 1
        ORDER BY 1
        LIMIT 2000`;
-    // A few thousand rows: parallel workers would cost more to start than they save.
-    const r = db.isTransaction
-      ? await noParallel(db).then(() => query.execute(db))
-      : await db.transaction().execute((trx) => noParallel(trx).then(() => query.execute(trx)));
+    // No parallel workers: the tables' `parallel_workers = 0` (a few thousand rows, workers would
+    // cost more to start than they save) and one statement, no transaction to set it in.
+    const r = await query.execute(db);
     return r.rows.map((row) => {
       const out: Record<string, number | string> = { key: row['key'] ?? '' };
       for (const n of counterNames) out[n] = Number(row[n] ?? 0);
