@@ -148,13 +148,16 @@ describe('inter-agency dossier across two instances through the exchange axis', 
       },
       60_000,
     );
-    view = await n1.interagency.service.partsOf(applicant, id);
+    // The statuses and the reply travel as separate packets, each on its own delivery: 06 may
+    // land a moment after the reply completed the part, and then joins its timeline.
+    const codesOf = (v: typeof view) => v.parts[1]?.timeline.flatMap((e) => (e.code ? [e.code] : [])) ?? [];
+    view = await until('06 on instance 1', async () => {
+      const v = await n1.interagency.service.partsOf(applicant, id);
+      return codesOf(v).includes('06') ? v : null;
+    });
     const remote = view.parts[1];
     assert.equal(remote?.state, 'done');
-    assert.deepEqual(
-      remote?.timeline.flatMap((e) => (e.code ? [e.code] : [])),
-      ['03', '04', '05', '06'],
-    );
+    assert.deepEqual(codesOf(view), ['03', '04', '05', '06']);
     assert.equal(
       remote?.finishedAt,
       (await n2.platform.dossiers.service.officerView(officer2, child.id)).finishedAt,
