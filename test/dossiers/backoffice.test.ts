@@ -8,12 +8,18 @@ import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
 import { systemContext, type RequestContext } from '../../src/platform/context.ts';
 import { workflowStepsSchema } from '../../src/modules/dossiers/workflow/definition.ts';
-import { citizenCtx, minimalPdf, startDossiersHarness, type DossiersHarness } from './harness.ts';
+import {
+  citizenCtx,
+  minimalPdf,
+  startDossiersHarness,
+  type DossiersHarness,
+  vn,
+  rejectsWith,
+} from './harness.ts';
 
 const clock = { now: null as Date | null };
 const calendar = createWorkCalendar();
 /** Local time in Vietnam (UTC+7). */
-const vn = (s: string) => new Date(`${s}+07:00`);
 
 const pdfText = (pdf: Buffer) =>
   existsSync('/usr/bin/pdftotext')
@@ -21,9 +27,6 @@ const pdfText = (pdf: Buffer) =>
         .toString('utf8')
         .normalize('NFC')
     : null;
-
-const rejectsWith = (code: string, status: number) => (e: { code?: string; status?: number }) =>
-  e.code === code && e.status === status;
 
 let h: DossiersHarness;
 let agency: AgencySummary & { code: string };

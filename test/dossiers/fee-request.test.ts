@@ -16,12 +16,16 @@ import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import type { RequestContext } from '../../src/platform/context.ts';
 import { registerCitizen } from '../support/auth.ts';
 import { api, type PageClient } from '../support/client.ts';
-import { citizenCtx, minimalPdf, startDossiersHarness, type DossiersHarness } from './harness.ts';
+import {
+  citizenCtx,
+  minimalPdf,
+  startDossiersHarness,
+  type DossiersHarness,
+  vn,
+  rejectsWith,
+} from './harness.ts';
 
 const clock = { now: null as Date | null };
-const vn = (s: string) => new Date(`${s}+07:00`);
-const refusedWith = (code: string, status: number) => (e: { code?: string; status?: number }) =>
-  e.code === code && e.status === status;
 
 let h: DossiersHarness;
 let agency: AgencySummary & { code: string };
@@ -95,20 +99,20 @@ describe('dossiers: the officer asks for a financial obligation (status 6)', () 
     const outsider = await h.officialCtx(other.id, ['specialist', 'unit_leader']);
     await assert.rejects(
       s.requestPayment(outsider, d.id, { version: d.rowVersion, items }),
-      refusedWith('DOSSIER_NOT_FOUND', 404),
+      rejectsWith('DOSSIER_NOT_FOUND', 404),
     );
     await assert.rejects(
       s.recordPayment(outsider, d.id, { version: d.rowVersion }),
-      refusedWith('DOSSIER_NOT_FOUND', 404),
+      rejectsWith('DOSSIER_NOT_FOUND', 404),
     );
     await assert.rejects(
       h.dossiers.service.feeRequests(outsider, d.id),
-      refusedWith('DOSSIER_NOT_FOUND', 404),
+      rejectsWith('DOSSIER_NOT_FOUND', 404),
     );
     const colleague = await h.officialCtx(agency.id, ['specialist']);
     await assert.rejects(
       s.requestPayment(colleague, d.id, { version: d.rowVersion, items }),
-      refusedWith('DOSSIER_STEP_NOT_YOURS', 409),
+      rejectsWith('DOSSIER_STEP_NOT_YOURS', 409),
     );
     for (const bad of [
       [],
@@ -120,11 +124,11 @@ describe('dossiers: the officer asks for a financial obligation (status 6)', () 
     ])
       await assert.rejects(
         s.requestPayment(specialist, d.id, { version: d.rowVersion, items: bad }),
-        refusedWith('DOSSIER_INVALID', 400),
+        rejectsWith('DOSSIER_INVALID', 400),
       );
     await assert.rejects(
       s.requestPayment(specialist, d.id, { version: d.rowVersion - 1, items }),
-      refusedWith('DOSSIER_CONFLICT', 409),
+      rejectsWith('DOSSIER_CONFLICT', 409),
     );
     const after = await s.officerDossier(desk, d.id);
     assert.equal(after.status, 'received');
@@ -162,17 +166,17 @@ describe('dossiers: the officer asks for a financial obligation (status 6)', () 
     // No second request while one waits; nothing else moves in status 6.
     await assert.rejects(
       s.requestPayment(specialist, d.id, { version: asked.rowVersion, items }),
-      refusedWith('DOSSIER_WRONG_STATE', 409),
+      rejectsWith('DOSSIER_WRONG_STATE', 409),
     );
     await assert.rejects(
       s.forward(specialist, d.id, { version: asked.rowVersion }),
-      refusedWith('DOSSIER_WRONG_STATE', 409),
+      rejectsWith('DOSSIER_WRONG_STATE', 409),
     );
     // Another citizen cannot pay it; the applicant paid in cash a week later (5 working days).
-    await assert.rejects(s.payRequested(citizenCtx(), d.id), refusedWith('DOSSIER_NOT_FOUND', 404));
+    await assert.rejects(s.payRequested(citizenCtx(), d.id), rejectsWith('DOSSIER_NOT_FOUND', 404));
     await assert.rejects(
       s.recordPayment(desk, d.id, { version: d.rowVersion }),
-      refusedWith('DOSSIER_CONFLICT', 409),
+      rejectsWith('DOSSIER_CONFLICT', 409),
     );
     clock.now = vn('2026-12-14T10:00:00');
     const resumed = await s.recordPayment(desk, d.id, { version: asked.rowVersion });
@@ -190,7 +194,7 @@ describe('dossiers: the officer asks for a financial obligation (status 6)', () 
     assert.equal(paid?.paidVia, 'cash');
     await assert.rejects(
       s.recordPayment(desk, d.id, { version: resumed.rowVersion }),
-      refusedWith('DOSSIER_WRONG_STATE', 409),
+      rejectsWith('DOSSIER_WRONG_STATE', 409),
     );
     const timeline = await s.timeline(applicant, d.id);
     assert.deepEqual(

@@ -93,6 +93,15 @@ export function officerCtx(agencyId: string, roles: Role[] = ['one_stop_officer'
   };
 }
 
+/** A wall-clock time in Vietnam (UTC+7), `yyyy-MM-ddTHH:mm:ss`, as a Date. */
+export const vn = (s: string): Date => new Date(`${s}+07:00`);
+
+/** For `assert.rejects`: the error carries this stable code and HTTP status. */
+export const rejectsWith =
+  (code: string, status: number) =>
+  (e: { code?: string; status?: number }): boolean =>
+    e.code === code && e.status === status;
+
 export const minimalPdf = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
 );

@@ -10,12 +10,16 @@ import type { RequestContext } from '../../src/platform/context.ts';
 import type { Db } from '../../src/platform/db/database.ts';
 import { resultRegisterRepo } from '../../src/modules/dossiers/result-register.ts';
 import type { PageClient } from '../support/client.ts';
-import { citizenCtx, minimalPdf, startDossiersHarness, type DossiersHarness } from './harness.ts';
+import {
+  citizenCtx,
+  minimalPdf,
+  startDossiersHarness,
+  type DossiersHarness,
+  vn,
+  rejectsWith,
+} from './harness.ts';
 
 const clock = { now: null as Date | null };
-const vn = (s: string) => new Date(`${s}+07:00`);
-const rejectsWith = (code: string, status: number) => (e: { code?: string; status?: number }) =>
-  e.code === code && e.status === status;
 
 let h: DossiersHarness;
 let db: Db;

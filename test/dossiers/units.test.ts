@@ -5,12 +5,16 @@ import { createDirectoryModule, type AgencySummary } from '../../src/modules/dir
 import { createLogger } from '../../src/platform/logger.ts';
 import { systemContext, type RequestContext, type Role } from '../../src/platform/context.ts';
 import type { ProcedureContent } from '../../src/modules/services/index.ts';
-import { citizenCtx, minimalPdf, startDossiersHarness, type DossiersHarness } from './harness.ts';
+import {
+  citizenCtx,
+  minimalPdf,
+  startDossiersHarness,
+  type DossiersHarness,
+  vn,
+  rejectsWith,
+} from './harness.ts';
 
 const clock = { now: null as Date | null };
-const vn = (s: string) => new Date(`${s}+07:00`);
-const refusedWith = (code: string, status: number) => (e: { code?: string; status?: number }) =>
-  e.code === code && e.status === status;
 
 let h: DossiersHarness;
 let agency: AgencySummary & { code: string };
@@ -130,7 +134,7 @@ describe('steps routed to a unit go to that unit’s officials', () => {
     for (const outsider of [specQ, specNone])
       await assert.rejects(
         s.take(outsider, d.id, { version: d.rowVersion }),
-        refusedWith('DOSSIER_STEP_OF_OTHER_UNIT', 403),
+        rejectsWith('DOSSIER_STEP_OF_OTHER_UNIT', 403),
       );
     const taken = await s.take(specP, d.id, { version: d.rowVersion });
     assert.equal((await s.steps(desk, d.id)).at(-1)?.assigneeName, 'Phạm Thị Tư Pháp');
@@ -141,15 +145,15 @@ describe('steps routed to a unit go to that unit’s officials', () => {
     const specQId = specQ.actor.kind === 'official' ? specQ.actor.accountId : '';
     await assert.rejects(
       s.reassign(leaderQ, d.id, { version: taken.rowVersion, assigneeId: specP2Id }),
-      refusedWith('DOSSIER_STEP_OF_OTHER_UNIT', 403),
+      rejectsWith('DOSSIER_STEP_OF_OTHER_UNIT', 403),
     );
     await assert.rejects(
       s.extend(leaderQ, d.id, { version: taken.rowVersion, reason: 'Cần xác minh', workingDays: 2 }),
-      refusedWith('DOSSIER_STEP_OF_OTHER_UNIT', 403),
+      rejectsWith('DOSSIER_STEP_OF_OTHER_UNIT', 403),
     );
     await assert.rejects(
       s.reassign(leaderP, d.id, { version: taken.rowVersion, assigneeId: specQId }),
-      refusedWith('DOSSIER_ASSIGNEE_INVALID', 400),
+      rejectsWith('DOSSIER_ASSIGNEE_INVALID', 400),
     );
     const colleagues = await s.colleagues(leaderP, 'specialist', unitP.id);
     assert.deepEqual(colleagues.map((c) => c.fullName).sort(), ['Ngô Văn Tư Pháp', 'Phạm Thị Tư Pháp']);
@@ -197,7 +201,7 @@ describe('steps routed to a unit go to that unit’s officials', () => {
     const now = await s.officerDossier(desk, d.id);
     await assert.rejects(
       s.stop(leaderNone, d.id, { version: now.rowVersion, reason: 'Thử' }),
-      refusedWith('DOSSIER_STEP_OF_OTHER_UNIT', 403),
+      rejectsWith('DOSSIER_STEP_OF_OTHER_UNIT', 403),
     );
     const stopped = await s.stop(head, d.id, { version: now.rowVersion, reason: 'Người nộp xin dừng' });
     assert.equal(stopped.status, 'stopped');
