@@ -31,7 +31,6 @@ import {
 } from '../../src/modules/services/index.ts';
 import { createFileBlobStore } from '../../src/platform/blobs/index.ts';
 import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 import { systemContext, type RequestContext, type Role } from '../../src/platform/context.ts';
 import { createHttpServer } from '../../src/platform/http/server.ts';
 import type { App } from '../../src/platform/http/types.ts';
@@ -41,6 +40,7 @@ import { createHomeModule, renderErrorPage } from '../../src/platform/pages/home
 import type { TestApp } from '../support/app.ts';
 import type { PageClient } from '../support/client.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { testConfig } from '../support/config.ts';
 import { startFakeGateway, type FakeGateway } from '../support/fakes/gateway.ts';
 import { citizenCtx, signInNewOfficial } from '../payments/harness.ts';
 
@@ -113,16 +113,11 @@ export async function startDossiersHarness(o: { options?: DossiersOptions } = {}
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lienthong-dossiers-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
-    NODE_ENV: 'test',
+  const config = testConfig({
     DATABASE_URL: db.url,
     DATA_DIR: dataDir,
     PORT: String(port),
     BASE_URL: baseUrl,
-    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
-    TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
-    LOG_LEVEL: process.env['LT_TEST_LOG_LEVEL'] ?? 'silent',
-    LOGIN_RATE_LIMIT: '1000',
   });
   const logger = createLogger(config.logLevel);
   const database = db.database;

@@ -17,7 +17,6 @@ import type { PartAgency } from '../../src/modules/dossiers/interagency/definiti
 import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import { createFileBlobStore } from '../../src/platform/blobs/index.ts';
 import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 import { systemContext, type RequestContext } from '../../src/platform/context.ts';
 import { startWorker, type WorkerHandle } from '../../src/platform/jobs/index.ts';
 import { createHttpServer } from '../../src/platform/http/server.ts';
@@ -25,6 +24,7 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { createHomeModule, renderErrorPage } from '../../src/platform/pages/home.ts';
 import type { TestApp } from '../support/app.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { testConfig } from '../support/config.ts';
 
 export const system = systemContext('test');
 
@@ -45,15 +45,11 @@ export interface Instance extends TestApp {
 export async function startInstance(name: string): Promise<Instance> {
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lt-lienthong-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
+  const config = testConfig({
     DATABASE_URL: db.url,
     DATA_DIR: dataDir,
     PORT: '0',
     BASE_URL: `http://${name}`,
-    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
-    TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
-    LOG_LEVEL: process.env['LT_TEST_LOG_LEVEL'] ?? 'silent',
   });
   const logger = createLogger(config.logLevel);
   const platform = await buildPlatform({ config, logger, database: db.database });

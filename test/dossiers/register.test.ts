@@ -14,7 +14,6 @@ import { registerPdf } from '../../src/modules/dossiers/stats/exports.ts';
 import { namedPeriod } from '../../src/modules/dossiers/stats/periods.ts';
 import type { RegisterEntry } from '../../src/modules/dossiers/stats/service.ts';
 import { createWorkCalendar, isoDateOfDay, localDay } from '../../src/platform/calendar/index.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 import { createHttpServer } from '../../src/platform/http/server.ts';
 import type { App } from '../../src/platform/http/types.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -22,6 +21,7 @@ import { renderErrorPage } from '../../src/platform/pages/home.ts';
 import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import type { PageClient } from '../support/client.ts';
 import { citizenCtx, minimalPdf, officerCtx, startDossiersHarness, type DossiersHarness } from './harness.ts';
+import { testConfig } from '../support/config.ts';
 
 const pdftotext = '/usr/bin/pdftotext';
 const pdfText = (pdf: Uint8Array) =>
@@ -79,14 +79,10 @@ describe('register book and exports over HTTP', () => {
     h.dossiers.observe(stats.observer);
     // The statistics on a server of their own, with the harness's sessions (same database and secret).
     dataDir = mkdtempSync(path.join(tmpdir(), 'lienthong-register-'));
-    const config = loadConfig({
-      NODE_ENV: 'test',
+    const config = testConfig({
       DATABASE_URL: h.db.url,
       DATA_DIR: dataDir,
       PORT: '0',
-      SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
-      TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
-      LOG_LEVEL: 'silent',
     });
     server = await createHttpServer({
       config,

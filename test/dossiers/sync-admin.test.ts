@@ -11,7 +11,6 @@ import { createDirectoryModule, type AgencySummary } from '../../src/modules/dir
 import { createDossiersSync, portalTime, type DossiersSync } from '../../src/modules/dossiers/sync/index.ts';
 import { createIdentityModule, type IdentityModule } from '../../src/modules/identity/index.ts';
 import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 import { createHttpServer } from '../../src/platform/http/server.ts';
 import type { App } from '../../src/platform/http/types.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -23,6 +22,7 @@ import { PageClient } from '../support/client.ts';
 import { startFakeNationalPortal, type FakeNationalPortal } from '../support/fakes/national-portal.ts';
 import { signInNewOfficial } from '../payments/harness.ts';
 import { citizenCtx, minimalPdf, startDossiersHarness, type DossiersHarness } from './harness.ts';
+import { testConfig } from '../support/config.ts';
 
 let h: DossiersHarness;
 let portal: FakeNationalPortal;
@@ -114,16 +114,11 @@ describe('national portal sync queue: page, API and who may see them', () => {
     // The queue served with the real sign-in, on its own loopback port beside the harness.
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    const config = loadConfig({
-      NODE_ENV: 'test',
+    const config = testConfig({
       DATABASE_URL: h.db.url,
       DATA_DIR: h.asTestApp.config.dataDir,
       PORT: String(port),
       BASE_URL: baseUrl,
-      SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
-      TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
-      LOG_LEVEL: 'silent',
-      LOGIN_RATE_LIMIT: '1000',
     });
     identity = createIdentityModule({ db: h.db.database.db, logger, config, directory: directory.service });
     addNavigation(...sync.nav);

@@ -10,7 +10,6 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { buildPlatform, type Platform } from '../../src/main.ts';
 import { contentDigest, loadNodeKey, signatureBase } from '../../src/modules/exchange/federation/signing.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 import { systemContext } from '../../src/platform/context.ts';
 import { startWorker, type WorkerHandle } from '../../src/platform/jobs/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -19,6 +18,7 @@ import type { TestApp } from '../support/app.ts';
 import { clientToken } from '../support/auth.ts';
 import { api } from '../support/client.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { testConfig } from '../support/config.ts';
 import { agencyWithCodes, edoc, statusXml, uniqueCode } from './support.ts';
 
 interface Node extends TestApp {
@@ -31,15 +31,11 @@ interface Node extends TestApp {
 
 /** Starts (or restarts, on the same database, data directory and port) one instance and its worker. */
 async function boot(n: Pick<Node, 'name' | 'db' | 'dataDir' | 'port'>): Promise<Node> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
+  const config = testConfig({
     DATABASE_URL: n.db.url,
     DATA_DIR: n.dataDir,
     PORT: String(n.port),
     BASE_URL: `http://${n.name}`,
-    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
-    TOKEN_SECRET: 'test-token-secret-0123456789abcdef0123456789ab',
-    LOG_LEVEL: process.env['LT_TEST_LOG_LEVEL'] ?? 'silent',
   });
   const logger = createLogger(config.logLevel);
   const platform: Platform = await buildPlatform({ config, logger, database: n.db.database });
