@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { defineJob, enqueue, type JobDefinition } from '../../platform/jobs/index.ts';
 import type { ExchangeContext } from './deps.ts';
@@ -30,25 +29,7 @@ export class NoRouteYet extends Error {
  * its inbox number, one handed to a peer instance (federation) without.
  */
 export async function markArrived(trx: Tx, d: DeliveryRow, inboxSeq: string | null): Promise<void> {
-  const now = new Date();
-  await exchangeRepo.updateDelivery(trx, d.id, {
-    state: 'delivered',
-    delivered_at: now,
-    inbox_seq: inboxSeq,
-    attempts: d.attempts + 1,
-    last_attempt_at: now,
-    current_status: d.current_status ?? '01',
-    status_at: d.status_at ?? now,
-  });
-  await exchangeRepo.insertEvent(trx, {
-    id: randomUUID(),
-    delivery_id: d.id,
-    code: '01',
-    description: null,
-    staff: null,
-    occurred_at: now,
-    source_packet_id: null,
-  });
+  await exchangeRepo.markDelivered(trx, [{ id: d.id, inboxSeq }], new Date());
 }
 
 /** What the sender needs from delivery: the peer job (one per peer delivery) and the local wake-up. */
@@ -80,7 +61,7 @@ export function createDelivery(
   async function notifyArrived(trx: Tx, rows: DeliveryRow[]): Promise<void> {
     const packetIds = [...new Set(rows.map((d) => d.packet_id))];
     const packets = new Map((await exchangeRepo.packets(trx, packetIds)).map((p) => [p.id, p]));
-    const attachments = await exchangeRepo.attachmentsOf(trx, packetIds);
+    const attachments = Map.groupBy(await exchangeRepo.attachmentsOf(trx, packetIds), (a) => a.packet_id);
     for (const d of rows) {
       const p = packets.get(d.packet_id);
       if (!p) continue;
@@ -98,15 +79,13 @@ export function createDelivery(
         codeNotation: p.code_notation,
         promulgationDate: p.promulgation_date,
         subject: p.subject,
-        attachments: attachments
-          .filter((a) => a.packet_id === p.id)
-          .map((a) => ({
-            n: a.n,
-            name: a.name,
-            sniffedType: a.sniffed_type,
-            bytes: Number(a.bytes),
-            sha256: a.sha256,
-          })),
+        attachments: (attachments.get(p.id) ?? []).map((a) => ({
+          n: a.n,
+          name: a.name,
+          sniffedType: a.sniffed_type,
+          bytes: Number(a.bytes),
+          sha256: a.sha256,
+        })),
       };
       for (const o of c.observers) if (o.packetArrived) await o.packetArrived(trx, event);
     }
@@ -121,20 +100,19 @@ export function createDelivery(
   async function deliverLocal(trx: Tx, rows: DeliveryRow[]): Promise<void> {
     if (rows.length === 0) return;
     const byAgency = new Map<string, DeliveryRow[]>();
-    for (const d of rows)
-      byAgency.set(d.recipient_agency_id, [...(byAgency.get(d.recipient_agency_id) ?? []), d]);
-    const seqs = new Map<string, string>();
+    for (const d of rows) {
+      const list = byAgency.get(d.recipient_agency_id);
+      if (list) list.push(d);
+      else byAgency.set(d.recipient_agency_id, [d]);
+    }
+    const numbered: { id: string; inboxSeq: string }[] = [];
     for (const agencyId of [...byAgency.keys()].sort()) {
       const mine = byAgency.get(agencyId) ?? [];
       const last = BigInt(await exchangeRepo.takeInboxSeqs(trx, agencyId, mine.length));
       const first = last - BigInt(mine.length) + 1n;
-      mine.forEach((d, i) => seqs.set(d.id, String(first + BigInt(i))));
+      mine.forEach((d, i) => numbered.push({ id: d.id, inboxSeq: String(first + BigInt(i)) }));
     }
-    await exchangeRepo.markDeliveredLocal(
-      trx,
-      rows.map((d) => ({ id: d.id, inboxSeq: seqs.get(d.id) ?? '' })),
-      new Date(),
-    );
+    await exchangeRepo.markDelivered(trx, numbered, new Date());
     if (c.observers.length > 0) await notifyArrived(trx, rows);
   }
 

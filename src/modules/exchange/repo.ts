@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type InsertObject, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.ts';
+import { routeOfAgencySql } from './federation/repo.ts';
 import type { ExchangeTables } from './tables.ts';
 
 type XDb = Kysely<ExchangeTables>;
@@ -17,8 +18,7 @@ export type NewDelivery = Omit<Insertable<ExchangeTables['exchange_deliveries']>
 /** The route of a new delivery, decided in the inserting statement from the peers' hosted agencies. */
 const routed = (d: NewDelivery): InsertObject<ExchangeTables, 'exchange_deliveries'> => ({
   ...d,
-  route: sql<string>`coalesce((SELECT 'peer:' || a.peer_id FROM exchange_peer_agencies a
-    JOIN exchange_peers p ON p.id = a.peer_id WHERE a.agency_id = ${d.recipient_agency_id}::uuid), 'local')`,
+  route: routeOfAgencySql(d.recipient_agency_id),
 });
 
 /** The only file of the module that touches its tables. */
@@ -181,8 +181,11 @@ export const exchangeRepo = {
     return String(seq);
   },
 
-  /** Locked local deliveries become `delivered` with their inbox numbers, and status 01 is recorded, in bulk. */
-  async markDeliveredLocal(db: DbOrTx, rows: { id: string; inboxSeq: string }[], at: Date): Promise<void> {
+  /**
+   * Locked deliveries become `delivered` — local ones with their inbox numbers, one handed to a
+   * peer instance without — and status 01 is recorded, in bulk.
+   */
+  async markDelivered(db: DbOrTx, rows: { id: string; inboxSeq: string | null }[], at: Date): Promise<void> {
     if (rows.length === 0) return;
     const ids = rows.map((r) => r.id);
     await sql`

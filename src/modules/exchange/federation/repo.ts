@@ -8,6 +8,16 @@ const f = (db: DbOrTx): FDb => db.withTables<FederationTables>() as unknown as F
 export type PeerRow = Selectable<FederationTables['exchange_peers']>;
 export type PeerDeliveryRow = Selectable<FederationTables['exchange_peer_deliveries']>;
 
+/**
+ * The route of a delivery to `agencyId` as an SQL expression, for a statement that inserts
+ * deliveries (decided in that statement, no round trip of its own): `peer:<id>` when an active
+ * peer hosts the agency, else `local` — the rule of `routesOf`.
+ */
+export function routeOfAgencySql(agencyId: string) {
+  return sql<string>`coalesce((SELECT 'peer:' || a.peer_id FROM exchange_peer_agencies a
+    JOIN exchange_peers p ON p.id = a.peer_id WHERE a.agency_id = ${agencyId}::uuid), 'local')`;
+}
+
 /** The only file touching the federation tables. */
 export const federationRepo = {
   /** `peer:<id>` for agencies hosted on an active peer; agencies not listed are local. */
