@@ -72,6 +72,16 @@ export function papersNeedingFiles(version: ProcedureVersion): Paper[] {
   );
 }
 
+/** The keys of the papers the procedure wants as files that the dossier has no file for. */
+function missingPapersOf(
+  version: ProcedureVersion,
+  papers: readonly Pick<PaperRow, 'paper_key'>[],
+): string[] {
+  return papersNeedingFiles(version)
+    .filter((p) => !papers.some((x) => x.paper_key === p.key))
+    .map((p) => p.key);
+}
+
 export { secretHash, newLookupSecret };
 
 /**
@@ -353,10 +363,7 @@ export function createFiling(deps: DossiersDeps) {
       const v = await versionOf(row);
       const r = validateFormValues(v.content.form, row.form_values);
       const papers = await dossiersRepo.papers(db, id);
-      const missingPapers = papersNeedingFiles(v)
-        .filter((p) => !papers.some((x) => x.paper_key === p.key))
-        .map((p) => p.key);
-      return { form: r.ok ? [] : r.errors, missingPapers };
+      return { form: r.ok ? [] : r.errors, missingPapers: missingPapersOf(v, papers) };
     },
 
     /**
@@ -377,9 +384,7 @@ export function createFiling(deps: DossiersDeps) {
         requireState(row, ['draft']);
         if (row.version_id !== v.id) throw ProcedureNotAvailable();
         const checked = validateFormValues(v.content.form, row.form_values);
-        const missingPapers = papersNeedingFiles(v)
-          .filter((p) => !papers.some((x) => x.paper_key === p.key))
-          .map((p) => p.key);
+        const missingPapers = missingPapersOf(v, papers);
         if (!checked.ok || missingPapers.length > 0)
           throw DossierInvalid({ form: checked.ok ? [] : checked.errors.slice(0, 100), missingPapers });
         return { values: checked.values, papers };

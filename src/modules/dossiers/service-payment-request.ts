@@ -214,8 +214,10 @@ export function createFeeRequests(deps: DossiersDeps) {
         const step = await stepsRepo.open(trx, row.id);
         if (!step) throw NoOpenStep();
         if (hasRole(ctx.actor, 'unit_leader', 'admin')) requireLeader(ctx, step);
-        else requireHolder(ctx, step);
-        if (!step.assignee_id && !hasRole(ctx.actor, 'unit_leader', 'admin')) throw StepNotYours();
+        else {
+          requireHolder(ctx, step);
+          if (!step.assignee_id) throw StepNotYours(); // a queued step is taken before fees are asked
+        }
         const lines = items.map((i) => `${i.name}: ${vnd(i.amount)}`).join('; ');
         const text = `${lines}${note ? ` — ${note}` : ''}`.slice(0, 2000);
         await engine.close(trx, ctx, row, step, 'suspended', `Yêu cầu thực hiện nghĩa vụ tài chính: ${text}`);

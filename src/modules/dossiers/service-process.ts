@@ -216,9 +216,8 @@ export function createProcessing(deps: DossiersDeps) {
       const target = await deps.officials.get(o.assigneeId);
       return db.transaction().execute(async (trx) => {
         const { row, step } = await lockWithStep(trx, ctx, id, o.version);
-        if (hasRole(ctx.actor, 'unit_leader', 'admin') && ctx.actor.kind === 'official') {
-          if (!inUnitOf(ctx.actor, step.unit_id)) throw StepOfOtherUnit();
-        } else requireHolder(ctx, step);
+        if (hasRole(ctx.actor, 'unit_leader', 'admin')) requireLeader(ctx, step);
+        else requireHolder(ctx, step);
         // A step of a unit goes to an official of that unit (or of the unit's own agency account).
         const inUnit =
           !!target &&

@@ -150,7 +150,7 @@ export function createResults(deps: DossiersDeps) {
       requireState(first, ['received', 'processing']);
       if (first.result_sha256) throw DossierInvalid({ reason: 'result already issued' });
       const step = await stepsRepo.open(db, id);
-      const w = await db.transaction().execute((trx) => workflowOfDossier(trx, first));
+      const w = await workflowOfDossier(db, first);
       requireSigner(ctx, step, w.steps.length);
       const [v, signer] = await Promise.all([versionOf(first), officerName(deps, ctx)]);
       const labels = new Map(v.content.form.fields.map((f) => [f.key, f.label]));
@@ -312,7 +312,7 @@ export function createResults(deps: DossiersDeps) {
     async signingStepKey(ctx: RequestContext, id: string): Promise<string | null> {
       const row = await agencyDossier(db, ctx, id);
       if (!row.workflow_id) return null;
-      const w = await db.transaction().execute((trx) => workflowOfDossier(trx, row));
+      const w = await workflowOfDossier(db, row);
       return w.steps.at(-2)?.key ?? null;
     },
 

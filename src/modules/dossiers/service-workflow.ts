@@ -3,6 +3,7 @@
 // administrators the one every agency uses.
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/chain.ts';
+import { AppError } from '../../platform/errors.ts';
 import { actorId, hasRole, isPlatformAdmin, type RequestContext } from '../../platform/context.ts';
 import type { DossiersDeps } from './deps.ts';
 import { DossierNotFound, ProcedureNotAvailable, WorkflowInvalid } from './errors.ts';
@@ -83,7 +84,12 @@ export function createWorkflows(deps: DossiersDeps) {
             !input.forAllAgencies &&
             (await requireUnitOf(deps.directory, agencyId, step.unit).then(
               () => true,
-              () => false,
+              // Not a unit of the agency is the editor's issue; anything else (the directory
+              // failing) is not the admin's input and goes up as it is.
+              (e: unknown) => {
+                if (e instanceof AppError && e.code === 'IDENTITY_UNIT_NOT_FOUND') return false;
+                throw e;
+              },
             ));
           if (!ok)
             issues.push({ path: `${i}.unit`, code: 'unit_invalid', message: 'not a unit of the agency' });

@@ -4,7 +4,7 @@
 // CapNhatTienDoHoSoMC) in the same transaction.
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../../platform/context.ts';
-import type { Tx } from '../../../platform/db/database.ts';
+import type { DbOrTx, Tx } from '../../../platform/db/database.ts';
 import type { DossiersDeps } from '../deps.ts';
 import { DossierWrongState } from '../errors.ts';
 import { notifyStepHandedOff } from '../observers.ts';
@@ -48,10 +48,10 @@ export function stepsOf(w: WorkflowRow): WorkflowStepDef[] {
 }
 
 /** The workflow a dossier runs (the version it started with, else the one in force). */
-export async function workflowOfDossier(trx: Tx, row: DossierRow): Promise<WorkflowRow> {
+export async function workflowOfDossier(db: DbOrTx, row: DossierRow): Promise<WorkflowRow> {
   const w = row.workflow_id
-    ? await workflowRepo.byId(trx, row.workflow_id)
-    : await workflowRepo.resolve(trx, row.procedure_code, row.agency_id);
+    ? await workflowRepo.byId(db, row.workflow_id)
+    : await workflowRepo.resolve(db, row.procedure_code, row.agency_id);
   if (!w) throw DossierWrongState({ status: row.status, reason: 'no workflow' });
   return w;
 }
