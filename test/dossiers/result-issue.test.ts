@@ -197,8 +197,8 @@ describe('issuing results: the register is not held while a result is rendered a
       () => null,
       (e: unknown) => e as { code?: string },
     );
-    assert.ok(error?.code, 'signing refused');
-    assert.deepEqual(await entries(uncertified.id), [[1, d.id, 'void', error.code]]);
+    assert.equal(error?.code, 'NO_SIGNING_CERTIFICATE', 'signing refused by pki');
+    assert.deepEqual(await entries(uncertified.id), [[1, d.id, 'void', 'NO_SIGNING_CERTIFICATE']]);
     assert.equal((await s.officerDossier(leader, d.id)).hasResult, false);
 
     // A process that died between numbering and writing leaves a reservation: the next numbering
