@@ -6,6 +6,7 @@ import type { DossiersTables, DossierStatus, EventKind } from './tables.ts';
 export type DossierRow = Selectable<DossiersTables['dossiers_dossiers']>;
 export type PaperRow = Selectable<DossiersTables['dossiers_papers']>;
 export type EventRow = Selectable<DossiersTables['dossiers_events']>;
+export type FeeRequestRow = Selectable<DossiersTables['dossiers_fee_requests']>;
 
 const t = (db: DbOrTx) => db.withTables<DossiersTables>();
 
@@ -187,4 +188,35 @@ export const dossiersRepo = {
     if (o.procedureCode) q = q.where('procedure_code', '=', o.procedureCode);
     return q.execute();
   },
+};
+
+/** Fee requests of officers (status 6). */
+export const feeRequestsRepo = {
+  async insert(db: DbOrTx, row: Insertable<DossiersTables['dossiers_fee_requests']>): Promise<void> {
+    await t(db).insertInto('dossiers_fee_requests').values(row).execute();
+  },
+  async markPaid(
+    db: DbOrTx,
+    id: string,
+    paid: Pick<
+      Updateable<DossiersTables['dossiers_fee_requests']>,
+      'paid_at' | 'paid_via' | 'payment_id' | 'recorded_by'
+    >,
+  ): Promise<void> {
+    await t(db).updateTable('dossiers_fee_requests').set(paid).where('id', '=', id).execute();
+  },
+  ofDossier: (db: DbOrTx, dossierId: string) =>
+    t(db)
+      .selectFrom('dossiers_fee_requests')
+      .selectAll()
+      .where('dossier_id', '=', dossierId)
+      .orderBy('requested_at')
+      .execute(),
+  unpaid: (db: DbOrTx, dossierId: string) =>
+    t(db)
+      .selectFrom('dossiers_fee_requests')
+      .selectAll()
+      .where('dossier_id', '=', dossierId)
+      .where('paid_at', 'is', null)
+      .executeTakeFirst(),
 };

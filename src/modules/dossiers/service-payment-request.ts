@@ -5,15 +5,15 @@
 // with its holder, and the legal clock does not count the wait (the due date moves by the working
 // days waited, as a paused supplement does).
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
 import { recordAudit } from '../../platform/audit/chain.ts';
 import { localDay } from '../../platform/calendar/index.ts';
 import { hasRole, systemContext, type RequestContext } from '../../platform/context.ts';
-import type { DbOrTx, Tx } from '../../platform/db/database.ts';
+import type { Tx } from '../../platform/db/database.ts';
 import type { PaymentView } from '../payments/index.ts';
 import type { DossiersDeps } from './deps.ts';
 import { DossierInvalid, NoFeeToPay, NoOpenStep, StepNotYours } from './errors.ts';
-import { dossiersRepo, type DossierRow } from './repo.ts';
+import { dossiersRepo, feeRequestsRepo, type DossierRow, type FeeRequestRow } from './repo.ts';
+import type { FeeRequestItem } from './tables.ts';
 import { requireHolder, requireLeader } from './service-process.ts';
 import {
   agencyDossier,
@@ -32,30 +32,6 @@ import { stepsRepo } from './workflow/repo.ts';
 export const FEE_REQUEST_MAX_ITEMS = 10;
 export const FEE_REQUEST_MAX_AMOUNT = 1_000_000_000;
 
-export interface FeeRequestItem {
-  name: string;
-  amount: number;
-}
-
-type FeeRequestsTable = {
-  dossiers_fee_requests: {
-    id: string;
-    dossier_id: string;
-    agency_id: string;
-    items: FeeRequestItem[];
-    total: string | number;
-    note: string | null;
-    requested_by: string | null;
-    requested_by_name: string | null;
-    requested_at: Date;
-    paid_at: Date | null;
-    paid_via: 'online' | 'cash' | null;
-    payment_id: string | null;
-    recorded_by: string | null;
-  };
-};
-type FeeRequestRow = Selectable<FeeRequestsTable['dossiers_fee_requests']>;
-
 export interface FeeRequestView {
   id: string;
   items: FeeRequestItem[];
@@ -66,25 +42,6 @@ export interface FeeRequestView {
   paidAt: string | null;
   paidVia: 'online' | 'cash' | null;
 }
-
-const t = (db: DbOrTx) => db.withTables<FeeRequestsTable>();
-
-export const feeRequestsRepo = {
-  ofDossier: (db: DbOrTx, dossierId: string) =>
-    t(db)
-      .selectFrom('dossiers_fee_requests')
-      .selectAll()
-      .where('dossier_id', '=', dossierId)
-      .orderBy('requested_at')
-      .execute(),
-  unpaid: (db: DbOrTx, dossierId: string) =>
-    t(db)
-      .selectFrom('dossiers_fee_requests')
-      .selectAll()
-      .where('dossier_id', '=', dossierId)
-      .where('paid_at', 'is', null)
-      .executeTakeFirst(),
-};
 
 const toRequestView = (r: FeeRequestRow): FeeRequestView => ({
   id: r.id,
@@ -143,16 +100,12 @@ export function createFeeRequests(deps: DossiersDeps) {
     request: FeeRequestRow,
     paid: { at: Date; via: 'online' | 'cash'; paymentId?: string; recordedBy?: string },
   ): Promise<DossierRow> {
-    await t(trx)
-      .updateTable('dossiers_fee_requests')
-      .set({
-        paid_at: paid.at,
-        paid_via: paid.via,
-        payment_id: paid.paymentId ?? null,
-        recorded_by: paid.recordedBy ?? null,
-      })
-      .where('id', '=', request.id)
-      .execute();
+    await feeRequestsRepo.markPaid(trx, request.id, {
+      paid_at: paid.at,
+      paid_via: paid.via,
+      payment_id: paid.paymentId ?? null,
+      recorded_by: paid.recordedBy ?? null,
+    });
     const total = Number(request.total);
     await dossiersRepo.addEvent(trx, {
       dossierId: row.id,
@@ -221,24 +174,21 @@ export function createFeeRequests(deps: DossiersDeps) {
         const lines = items.map((i) => `${i.name}: ${vnd(i.amount)}`).join('; ');
         const text = `${lines}${note ? ` — ${note}` : ''}`.slice(0, 2000);
         await engine.close(trx, ctx, row, step, 'suspended', `Yêu cầu thực hiện nghĩa vụ tài chính: ${text}`);
-        await t(trx)
-          .insertInto('dossiers_fee_requests')
-          .values({
-            id: randomUUID(),
-            dossier_id: row.id,
-            agency_id: row.agency_id,
-            items: JSON.stringify(items) as never,
-            total,
-            note,
-            requested_by: ctx.actor.kind === 'official' ? ctx.actor.accountId : null,
-            requested_by_name: name,
-            requested_at: deps.now(),
-            paid_at: null,
-            paid_via: null,
-            payment_id: null,
-            recorded_by: null,
-          })
-          .execute();
+        await feeRequestsRepo.insert(trx, {
+          id: randomUUID(),
+          dossier_id: row.id,
+          agency_id: row.agency_id,
+          items: JSON.stringify(items) as never,
+          total,
+          note,
+          requested_by: ctx.actor.kind === 'official' ? ctx.actor.accountId : null,
+          requested_by_name: name,
+          requested_at: deps.now(),
+          paid_at: null,
+          paid_via: null,
+          payment_id: null,
+          recorded_by: null,
+        });
         const updated = await changeStatus(deps, trx, ctx, row, 'awaiting_payment', { note: text });
         await recordAudit(trx, ctx, {
           action: 'dossiers.payment_requested',

@@ -72,6 +72,12 @@ export interface WorkflowStepDef {
   allotted: Allotted;
 }
 
+/** A line of an officer's fee request: what it is for and its amount in whole đồng. */
+export interface FeeRequestItem {
+  name: string;
+  amount: number;
+}
+
 export type DossiersTables = {
   dossiers_dossiers: {
     id: string;
@@ -206,4 +212,20 @@ export type DossiersTables = {
     at: Generated<Date>;
   };
   dossiers_counters: { agency_id: string; day: string; last: number };
+  /** Fees an officer asked for after filing (TrangThaiHoSo 6); at most one unpaid per dossier. */
+  dossiers_fee_requests: {
+    id: string;
+    dossier_id: string;
+    agency_id: string;
+    items: FeeRequestItem[];
+    total: string | number;
+    note: string | null;
+    requested_by: string | null;
+    requested_by_name: string | null;
+    requested_at: Date;
+    paid_at: Date | null;
+    paid_via: 'online' | 'cash' | null;
+    payment_id: string | null;
+    recorded_by: string | null;
+  };
 };
