@@ -40,13 +40,17 @@ export function registerWorkflowRoutes(app: App, service: DossierService): void 
     } = {},
   ) {
     const ctx = request.ctx;
-    const workflow = await service.workflowOf(ctx, code);
+    const [workflow, history, units] = await Promise.all([
+      service.workflowOf(ctx, code),
+      service.workflowHistory(ctx, code),
+      service.workflowUnits(ctx),
+    ]);
     const mayEdit = hasRole(ctx.actor, 'admin') || isPlatformAdmin(ctx.actor);
     return renderWorkflowEditor(request, reply, {
       code,
       workflow,
-      history: await service.workflowHistory(ctx, code),
-      units: await service.workflowUnits(ctx),
+      history,
+      units,
       mayEdit,
       draft: o.draft,
       errors: o.errors,

@@ -26,7 +26,7 @@ export {
   type UpstreamOidcConfig,
 } from './oidc/upstream-config.ts';
 export { checkPersonalId, checkTaxCode } from './citizen-ids.ts';
-export { requireUnitOf, unitKinds, unitsOf, type UnitDirectory } from './units.ts';
+export { requireUnitOf, unitsOf } from './units.ts';
 
 export interface IdentityModule {
   service: IdentityService;

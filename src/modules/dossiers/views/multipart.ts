@@ -53,6 +53,11 @@ export async function registerUpload(
   });
 }
 
+/** The link to the next page of a cursor-paged list (none on the last page). */
+export function nextPageLink(href: string | null, label: string): HtmlValue {
+  return href ? html`<p><a rel="next" href="${href}">${label} →</a></p>` : '';
+}
+
 /** A page with a heading and one table (lists and statistics). */
 export function tablePage(
   request: FastifyRequest,

@@ -11,6 +11,7 @@ import type { DossierService } from '../service.ts';
 import { dossierChannels, dossierStatuses } from '../tables.ts';
 import { statusTag } from './follow.ts';
 import { bm } from './messages-backoffice.ts';
+import { nextPageLink } from './multipart.ts';
 import { dm } from './messages.ts';
 import { statusNames } from '../statuses.ts';
 
@@ -71,7 +72,7 @@ export function registerBackofficePages(app: App, service: DossierService): Prom
             ]),
             empty: '—',
           })}
-          ${page.next ? html`<p><a rel="next" href="/one-stop/tasks?list=${list}&cursor=${page.next}">${bm.t('nextPage', l)} →</a></p>` : ''}`,
+          ${nextPageLink(page.next ? `/one-stop/tasks?list=${list}&cursor=${page.next}` : null, bm.t('nextPage', l))}`,
       });
     },
   );
@@ -147,7 +148,7 @@ export function registerBackofficePages(app: App, service: DossierService): Prom
             ]),
             empty: '—',
           })}
-          ${page.next ? html`<p><a rel="next" href="/one-stop/search?${next.toString()}">${bm.t('nextPage', l)} →</a></p>` : ''}`,
+          ${nextPageLink(page.next ? `/one-stop/search?${next.toString()}` : null, bm.t('nextPage', l))}`,
       });
     },
   );

@@ -33,7 +33,7 @@ import { feeRequestsTables, feeText, statusTag } from './follow.ts';
 import { bm } from './messages-backoffice.ts';
 import { renderSections, type DossierPageSection } from './sections.ts';
 import { dm } from './messages.ts';
-import { registerUpload } from './multipart.ts';
+import { registerUpload, nextPageLink } from './multipart.ts';
 import { paperName, registerIntakePages } from './one-stop-intake.ts';
 
 const idParams = z.object({ id: z.uuid() });
@@ -172,7 +172,7 @@ export async function registerOneStopPages(
             ]),
             empty: '—',
           })}
-          ${page.next ? html`<p><a rel="next" href="/one-stop/dossiers?cursor=${page.next}">${bm.t('nextPage', l)} →</a></p>` : ''}`,
+          ${nextPageLink(page.next ? `/one-stop/dossiers?cursor=${page.next}` : null, bm.t('nextPage', l))}`,
       });
     },
   );
@@ -571,14 +571,11 @@ export async function registerOneStopPages(
       const title = bm.t('registerTitle', l, { year: String(year) });
       const state = { issued: 'stateIssued', void: 'stateVoid', reserved: 'stateReserved' } as const;
       // A void number keeps its reason: a stable error code, or ABANDONED.
-      const reason = (r: string | null) =>
-        r === null
-          ? ''
-          : r === 'ABANDONED'
-            ? bm.t('reasonAbandoned', l)
-            : r === 'DOSSIER_CONFLICT'
-              ? bm.t('reasonConflict', l)
-              : bm.t('reasonFailed', l, { code: r });
+      const known = { ABANDONED: 'reasonAbandoned', DOSSIER_CONFLICT: 'reasonConflict' } as const;
+      const reason = (r: string | null) => {
+        if (r === null) return '';
+        return r in known ? bm.t(known[r as keyof typeof known], l) : bm.t('reasonFailed', l, { code: r });
+      };
       return renderPage(request, reply, {
         title,
         body: html`<h1>${title}</h1>
@@ -600,7 +597,7 @@ export async function registerOneStopPages(
             ]),
             empty: '—',
           })}
-          ${page.next ? html`<p><a rel="next" href="/one-stop/result-register?year=${year}&amp;after=${page.next}">${bm.t('nextPage', l)} →</a></p>` : ''}`,
+          ${nextPageLink(page.next ? `/one-stop/result-register?year=${year}&after=${page.next}` : null, bm.t('nextPage', l))}`,
       });
     },
   );

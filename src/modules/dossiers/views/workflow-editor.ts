@@ -25,7 +25,7 @@ import { workflowIssueCodes, type WorkflowIssue } from '../workflow/issues.ts';
 import { bm } from './messages-backoffice.ts';
 
 /** A step as typed in the form: every value a string until it is saved. */
-export interface DraftStep {
+interface DraftStep {
   key: string;
   nameVi: string;
   nameEn: string;
@@ -40,7 +40,7 @@ export interface Draft {
   supplementClock: string;
 }
 
-export type EditorAction =
+type EditorAction =
   { kind: 'save' } | { kind: 'add' } | { kind: 'remove' | 'up' | 'down'; index: number };
 
 const MAX_STEPS = 20;
@@ -49,7 +49,7 @@ const returnRoles = ['one_stop_officer', 'admin'] as const;
 const amountText = (n: number, l: Locale) => (l === 'vi' ? String(n).replace('.', ',') : String(n));
 
 /** The form's starting point: the workflow in force. */
-export function draftOf(w: Pick<WorkflowView, 'steps' | 'supplementClock'>, l: Locale): Draft {
+function draftOf(w: Pick<WorkflowView, 'steps' | 'supplementClock'>, l: Locale): Draft {
   return {
     supplementClock: w.supplementClock,
     steps: w.steps.map((s) => ({
@@ -189,7 +189,7 @@ export function errorsOf(issues: readonly WorkflowIssue[], l: Locale): FieldErro
   return errors;
 }
 
-export interface EditorPage {
+interface EditorPage {
   code: string;
   workflow: WorkflowView;
   history: (WorkflowView & { createdByName: string | null })[];
