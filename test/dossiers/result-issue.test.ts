@@ -68,8 +68,11 @@ function holdDossier(id: string) {
 /** Waits until a session of this database waits for a row lock (the issuance reached its last transaction). */
 async function someoneWaitsForALock() {
   for (let i = 0; i < 400; i++) {
+    // A wait on the held dossier's row, not any lock wait (the audit sealer or the statistics'
+    // folder may wait a moment on their own locks in the background).
     const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
-      WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(db);
+      WHERE datname = current_database() AND wait_event_type = 'Lock'
+        AND query LIKE '%dossiers_dossiers%'`.execute(db);
     if ((r.rows[0]?.n ?? 0) > 0) return;
     await new Promise((r) => setTimeout(r, 50));
   }
