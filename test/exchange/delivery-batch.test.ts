@@ -65,6 +65,32 @@ describe('exchange: local deliveries in batches', () => {
     assert.equal(await t.exchange.service.deliverPendingNow(), 0);
   });
 
+  it('a lost wake-up: the sweep queues the batch job again, and the delivery arrives once', async () => {
+    const a = await agencyWithCodes(t);
+    const b = await agencyWithCodes(t);
+    const localJobs = async () =>
+      Number(
+        (
+          await sql<{ n: string }>`SELECT count(*) AS n FROM graphile_worker._private_jobs j
+            JOIN graphile_worker._private_tasks k ON k.id = j.task_id
+            WHERE k.identifier = 'exchange.deliver-local'`.execute(t.database.db)
+        ).rows[0]?.n,
+      );
+    const sent = await t.exchange.service.send(clientCtx(a.id), edoc(a.code, [b.code]).xml);
+    for (let i = 0; i < 100 && (await localJobs()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    // The wake-up is lost (a process died between the commit and the job).
+    await sql`SELECT graphile_worker.remove_job('exchange-deliver-local')`.execute(t.database.db);
+    assert.equal(await localJobs(), 0);
+    assert.equal(await t.exchange.service.sweepStale(0), 1, 'the sweep finds the pending delivery');
+    assert.equal(await localJobs(), 1, 'and queues the batch job again');
+    assert.equal(await t.exchange.service.deliverPendingNow(), 1);
+    const arrivals = await sql<{ n: string }>`SELECT count(*) AS n FROM exchange_status_events e
+      JOIN exchange_deliveries d ON d.id = e.delivery_id
+      WHERE d.packet_id = ${sent.id} AND e.code = '01'`.execute(t.database.db);
+    assert.equal(Number(arrivals.rows[0]?.n), 1);
+    assert.equal(await t.exchange.service.sweepStale(0), 0, 'nothing left to sweep');
+  });
+
   it('a packet an observer refuses waits; the other packets of its batch are delivered', async () => {
     const a = await agencyWithCodes(t);
     const b = await agencyWithCodes(t);
