@@ -40,8 +40,7 @@ export interface Draft {
   supplementClock: string;
 }
 
-type EditorAction =
-  { kind: 'save' } | { kind: 'add' } | { kind: 'remove' | 'up' | 'down'; index: number };
+type EditorAction = { kind: 'save' } | { kind: 'add' } | { kind: 'remove' | 'up' | 'down'; index: number };
 
 const MAX_STEPS = 20;
 const returnRoles = ['one_stop_officer', 'admin'] as const;
