@@ -27,6 +27,7 @@ import {
 import { acceptRow, sendPackets } from './support/packet-client.ts';
 import { cpuPer } from './support/cpu.ts';
 import { profilePhase } from './support/profile.ts';
+import { startMeter } from './support/dossiers-meter.ts';
 
 const PACKETS = Number(process.env['EXCHANGE_BENCH_PACKETS'] ?? 2000);
 const CONCURRENCY = 32;
@@ -65,11 +66,13 @@ async function main(): Promise<number> {
     );
   const bodies = Array.from({ length: PACKETS }, (_, n) => packetOf(n));
   // The client runs in a process of its own: it does not take the server's event loop.
+  const meter = startMeter(null);
   const {
     run,
     result: sent,
     cpu: acceptCpu,
   } = await sendPackets(t, token, bodies, { concurrency: CONCURRENCY, phase: 'accept' });
+  const statements = meter.stop();
   const accept = acceptRow('accept packet', run, sent, ['201']);
   const acceptSeconds = sent.elapsedMs / 1000;
   const errors = accept.errors;
@@ -149,6 +152,10 @@ async function main(): Promise<number> {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
+  // Each statement is a round trip (the pg driver does not pipeline): what an accepted packet costs.
+  console.log(`statements per accepted packet: ${(statements.statements / PACKETS).toFixed(1)}`);
+  for (const [text, n] of [...statements.byText].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    console.log(`  ${(n / PACKETS).toFixed(2).padStart(5)}  ${text}`);
   const targets: Target[] = [
     { text: `accept + deliver ≥ 500 packets/s (got ${both.rps.toFixed(0)})`, met: both.rps >= 500 },
     { text: `accept p99 < 50 ms (got ${accept.p99} ms)`, met: accept.p99 < 50 },
