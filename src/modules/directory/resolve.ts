@@ -4,14 +4,12 @@ import { findAgency, findCodeHolder, isAncestor, successorLinks } from './repo.t
 import { toSummary, type DirectoryStore } from './store.ts';
 import type { AgencyRow } from './tables.ts';
 import type { AgencySummary, Resolution } from './types.ts';
+import { isUuid } from '../../platform/ids.ts';
+
+/** Ids given by callers are checked before they reach the database (kept here for the module's files). */
+export { isUuid };
 
 const MAX_CHAIN = 20;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a uuid (ids given by callers are checked before they reach the database). */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
 
 /** Resolution of codes to agencies, and hierarchy checks, cached until the next change. */
 export function createResolver(store: DirectoryStore) {

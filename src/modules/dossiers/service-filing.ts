@@ -36,6 +36,7 @@ import {
   toView,
   type DossierView,
 } from './shared.ts';
+import { UUID_PATTERN as UUID } from '../../platform/ids.ts';
 
 export interface CompetentAgency {
   id: string;
@@ -54,8 +55,6 @@ export interface SubmissionProblems {
   form: FormIssue[];
   missingPapers: string[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const secretHash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 

@@ -10,6 +10,7 @@ import { toView, type DossierView } from './shared.ts';
 import type { DossierChannel, DossierStatus } from './tables.ts';
 import { listsRepo, type TaskRow } from './workflow/lists.ts';
 import { unitScope } from './workflow/units.ts';
+import { UUID_PATTERN as UUID } from '../../platform/ids.ts';
 
 export interface Page<T> {
   items: T[];
@@ -45,8 +46,6 @@ export interface SearchQuery extends ListQuery {
 }
 
 export type TaskList = 'mine' | 'unit' | 'due_soon' | 'overdue';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');

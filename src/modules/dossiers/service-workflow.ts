@@ -12,6 +12,7 @@ import { supplementClocks, workflowStepsSchema, type SupplementClock } from './w
 import { workflowRepo, type WorkflowRow } from './workflow/repo.ts';
 import { workflowIssues, type WorkflowIssue } from './workflow/issues.ts';
 import { requireUnitOf, unitsOf } from '../identity/index.ts';
+import { UUID_PATTERN as ACCOUNT_ID } from '../../platform/ids.ts';
 
 export interface WorkflowView {
   id: string;
@@ -39,8 +40,6 @@ const toWorkflowView = (w: WorkflowRow): WorkflowView => ({
   createdAt: w.created_at.toISOString(),
   createdBy: w.created_by,
 });
-
-const ACCOUNT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createWorkflows(deps: DossiersDeps) {
   const { db } = deps;

@@ -11,6 +11,7 @@ import { notifyStatusChanged, type DossierObserver } from './observers.ts';
 import { dossiersRepo, type DossierRow } from './repo.ts';
 import { nationalCode, statusNames } from './statuses.ts';
 import type { DossierChannel, DossierStatus, ReturnMethod, TimelinessValue } from './tables.ts';
+import { UUID_PATTERN as UUID } from '../../platform/ids.ts';
 
 export interface DossierView {
   id: string;
@@ -105,8 +106,6 @@ export function applicantRecipient(
   if (r.applicant_phone) return { phone: r.applicant_phone };
   return null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const ownership = (r: DossierRow) => ({ applicantAccountId: r.applicant_account_id, agencyId: r.agency_id });
 

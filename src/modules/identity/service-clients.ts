@@ -7,6 +7,7 @@ import { enforce, toClientView, type ClientView, type ServiceDeps } from './mode
 import { listScope, mayManage } from './policies.ts';
 import type { ClientRow } from './repo.ts';
 import type { AccountStatus } from './tables.ts';
+import { UUID_PATTERN as uuidPattern } from '../../platform/ids.ts';
 
 /** An OAuth 2.0 token error (RFC 6749 §5.2): answered as `{ error }`, not as a domain error. */
 export class OAuthError extends Error {
@@ -19,8 +20,6 @@ export class OAuthError extends Error {
     this.status = status;
   }
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Machine clients of agency systems and their access tokens. */
 export function createClientService(deps: ServiceDeps) {

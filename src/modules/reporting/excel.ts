@@ -10,6 +10,7 @@ import { format, formatNumber, type Locale, type Text } from '../../platform/i18
 import { ExcelUnreadable } from './errors.ts';
 import type { Indicator, RegimeDefinition } from './schemas.ts';
 import { checkValues } from './validation.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Largest upload accepted (bytes of the .xlsx). */
@@ -229,7 +230,7 @@ export async function readTemplate(buf: Buffer): Promise<ReadTemplate> {
     periodKey: raw['periodKey'] ?? '',
     unitId: raw['unitId'] ?? '',
   };
-  if (!meta.regime || !/^[0-9a-f-]{36}$/.test(meta.unitId) || !meta.periodKey)
+  if (!meta.regime || !isUuid(meta.unitId) || !meta.periodKey)
     throw ExcelUnreadable({ reason: 'not_a_template' });
   const values: Record<string, string | number> = {};
   const cellOf = new Map<string, string>();

@@ -4,13 +4,14 @@ import type { DbOrTx } from '../../platform/db/database.ts';
 import type { ClosureRow } from './hierarchy.ts';
 import type { Indicator, RegimeDefinition, ReporterScope, Rule } from './schemas.ts';
 import { rep, type IndicatorRow, type VersionRow } from './tables.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 // ---- regimes and versions -------------------------------------------------------------
 
 export function findRegime(db: DbOrTx, idOrCode: string) {
   const q = rep(db).selectFrom('reporting_regimes').selectAll();
   return (
-    /^[0-9a-f-]{36}$/.test(idOrCode) ? q.where('id', '=', idOrCode) : q.where('code', '=', idOrCode)
+    isUuid(idOrCode) ? q.where('id', '=', idOrCode) : q.where('code', '=', idOrCode)
   ).executeTakeFirst();
 }
 

@@ -38,6 +38,7 @@ import {
 } from './schemas.ts';
 import { rep, type PeriodRow, type RegimeRow, type VersionRow } from './tables.ts';
 import { checkDefinition } from './validation.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 function parseDefinition(input: unknown) {
   const parsed = regimeDefinitionSchema.safeParse(input);
@@ -506,7 +507,7 @@ export function createRegimeService(deps: ReportingDeps) {
 
     /** The id of the agency named by an id or by a code it holds today, or null. */
     async resolveAgency(ref: string): Promise<string | null> {
-      if (/^[0-9a-f-]{36}$/i.test(ref)) return (await deps.directory.getAgency(ref))?.id ?? null;
+      if (isUuid(ref)) return (await deps.directory.getAgency(ref))?.id ?? null;
       return (await deps.directory.resolveCode(ref).catch(() => null))?.current.id ?? null;
     },
 

@@ -33,6 +33,7 @@ import type { RegimeService } from './service-regimes.ts';
 import { canonicalContent, signContent, verifyContent } from './signing.ts';
 import { rep, type PeriodRow, type RepTx, type SubmissionRow, type VersionRow } from './tables.ts';
 import { checkValues } from './validation.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 type ValueMap = Map<string, number | string>;
 
@@ -227,7 +228,7 @@ export function createSubmissionService(deps: ReportingDeps, regimes: RegimeServ
 
   /** Loads a submission the actor may read (the unit or an ancestor for that regime), else 404. */
   async function readable(ctx: RequestContext, id: string) {
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw SubmissionNotFound();
+    if (!isUuid(id)) throw SubmissionNotFound();
     const s = await repo.submissionById(db, id);
     if (!s) throw SubmissionNotFound();
     const period = (await repo.periodById(db, s.period_id))!;
@@ -458,7 +459,7 @@ export function createSubmissionService(deps: ReportingDeps, regimes: RegimeServ
 
     /** The unit's report in a period (latest version) or null, for the unit or its ancestors. */
     async current(ctx: RequestContext, regimeRef: string, key: string, unitId: string) {
-      if (!/^[0-9a-f-]{36}$/.test(unitId)) throw SubmissionNotFound();
+      if (!isUuid(unitId)) throw SubmissionNotFound();
       const { regime, period, def } = await context(ctx, regimeRef, key);
       const chain = await chainOf(period.id, unitId, regime.recipient_agency_id);
       if (chain.ids.length === 0 || !canReadUnit(ctx.actor, chain.ids)) throw SubmissionNotFound();

@@ -22,6 +22,7 @@ import {
   type ServicesStore,
 } from './store.ts';
 import { generatedTemplate, type TemplateFile } from './templates.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 export function createCatalogue(store: ServicesStore) {
   const { db, cache, versionCache, sectorCache, write } = store;
@@ -46,7 +47,7 @@ export function createCatalogue(store: ServicesStore) {
      * returned. Dossiers keep the version id they were filed under and read it here.
      */
     async getVersion(versionId: string): Promise<ProcedureVersion | null> {
-      if (!/^[0-9a-f-]{36}$/i.test(versionId)) return null;
+      if (!isUuid(versionId)) return null;
       // Filing reads the version on every step: kept in this process (content is immutable; a
       // publish here clears the cache, another process's state change shows within the TTL).
       const hit = versionCache.get(versionId);

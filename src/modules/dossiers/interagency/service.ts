@@ -22,8 +22,8 @@ import { mayDefineProcedures, partsScope } from './policies.ts';
 import { interagencyRepo, type PartRow } from './repo.ts';
 import type { PartState } from './tables.ts';
 import { partTiming, wholeTiming } from './timeliness.ts';
+import { UUID_PATTERN as UUID } from '../../../platform/ids.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export const partStateNames: Record<PartState, Text> = {

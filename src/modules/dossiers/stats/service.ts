@@ -21,6 +21,7 @@ import {
   type RegisterStatusGroup,
   type RegisterTimeliness,
 } from './repo.ts';
+import { isUuid } from '../../../platform/ids.ts';
 
 export type StatsDirectory = Pick<DirectoryService, 'getAgency' | 'isWithin'> &
   Pick<FullDirectoryService, 'search'>;
@@ -287,7 +288,7 @@ export function createStatsService(deps: {
   async function agencyFor(ctx: RequestContext, agencyId: string | undefined) {
     const a = reader(ctx);
     const id = agencyId ?? a.agencyId;
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw StatsNotFound();
+    if (!isUuid(id)) throw StatsNotFound();
     if (!isPlatformAdmin(a) && id !== a.agencyId && !(await directory.isWithin(a.agencyId, id)))
       throw StatsNotFound();
     const agency = await directory.getAgency(id);

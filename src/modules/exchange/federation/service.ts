@@ -6,6 +6,7 @@ import type { ExchangeContext } from '../deps.ts';
 import { AgencyNotFound, PeerExists, PeerNotFound } from './errors.ts';
 import { federationRepo, type PeerRow } from './repo.ts';
 import { parsePublicKey, type NodeKey } from './signing.ts';
+import { UUID_PATTERN as UUID } from '../../../platform/ids.ts';
 
 export interface PeerInput {
   name: string;
@@ -14,8 +15,6 @@ export interface PeerInput {
   publicKey: string;
   status?: 'active' | 'disabled' | undefined;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function peerView(p: PeerRow, agencies: { id: string; name: string | null }[]) {
   return {

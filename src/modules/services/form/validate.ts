@@ -10,6 +10,7 @@ import {
   type FormField,
   type FormIssue,
 } from './definition.ts';
+import { UUID_PATTERN as UUID } from '../../../platform/ids.ts';
 
 export type FormValue = string | number | boolean | FormValues | FormValues[];
 export interface FormValues {
@@ -38,7 +39,6 @@ export function isPersonalIdNumber(value: string, currentYear = new Date().getFu
 }
 
 const QD20 = /^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/;
 const PHONE = /^(?:\+84|84|0)([35789]\d{8}|2\d{9})$/;
 const NUMBER = /^-?\d{1,15}([.,]\d{1,6})?$/;
