@@ -190,19 +190,30 @@ describe('issuing results: the register is not held while a result is rendered a
     assert.equal((await entries(agency.id)).length, 8);
   });
 
-  it('signing fails after numbering (no certificate): the number is void with pki’s code; a dead reservation is voided as ABANDONED', async () => {
+  it('an agency without a certificate is refused before numbering: nothing reserved, the page says why; a dead reservation is voided as ABANDONED, audited', async () => {
     clock.now = vn('2026-12-02T09:00:00');
     const s = h.dossiers.service;
     const leader = staff.get(uncertified.id)?.leader;
     assert.ok(leader);
     const d = await atSigning(uncertified.id, 'Đỗ Thị Chưa Ký');
-    const error = await s.issueResult(leader, d.id, { version: d.version }).then(
-      () => null,
-      (e: unknown) => e as { code?: string },
-    );
-    assert.equal(error?.code, 'NO_SIGNING_CERTIFICATE', 'signing refused by pki');
-    assert.deepEqual(await entries(uncertified.id), [[1, d.id, 'void', 'NO_SIGNING_CERTIFICATE']]);
+    for (let attempt = 0; attempt < 2; attempt++)
+      await assert.rejects(
+        s.issueResult(leader, d.id, { version: d.version }),
+        rejectsWith('DOSSIER_NO_SIGNING_CERTIFICATE', 409),
+      );
+    const page = await strangerPage.post(`/one-stop/dossiers/${d.id}/issue-result`, {
+      version: String(d.version),
+      body: '',
+    });
+    assert.equal(page.status, 409);
+    assert.ok(page.html.includes('Cơ quan chưa có chứng thư số còn hiệu lực để ký kết quả'));
+    assert.ok(page.html.includes('Chưa lấy số nào trong sổ kết quả'));
+    assert.deepEqual(await entries(uncertified.id), [], 'three refusals, no number taken or voided');
     assert.equal((await s.officerDossier(leader, d.id)).hasResult, false);
+    // Certified, the agency's first result gets number 1: the refusals used nothing up.
+    await h.certify(uncertified);
+    const issuedHere = await s.issueResult(leader, d.id, { version: d.version });
+    assert.equal(issuedHere.resultReference, `1/2026/KQ-${uncertified.code}`);
 
     // A process that died between numbering and writing leaves a reservation: the next numbering
     // after 15 minutes voids it, so the register shows it with a reason.
@@ -220,6 +231,15 @@ describe('issuing results: the register is not held while a result is rendered a
       [9, e.id, 'void', 'ABANDONED'],
       [10, e.id, 'issued', null],
     ]);
+    const voided = await sql<{ details: { number?: number; reason?: string } }>`SELECT details
+      FROM audit_events WHERE action = 'dossiers.result_number_voided' AND ${e.id} = ANY(subject_ids)`.execute(
+      db,
+    );
+    assert.deepEqual(
+      voided.rows.map((r) => [r.details.number, r.details.reason]),
+      [[9, 'ABANDONED']],
+      'the abandoned number is an audit event of its own',
+    );
   });
 
   it('shows the register over the API to the agency’s officials only', async () => {
@@ -254,14 +274,14 @@ describe('issuing results: the register is not held while a result is rendered a
     );
     assert.match(book.html, /9\/2026<\/td>[\s\S]*?Phiên cấp số bị gián đoạn/);
     assert.equal((book.html.match(/Đã cấp<\/td>/g) ?? []).length, 8, 'ten numbers: eight issued, two void');
-    // Another agency's official sees their own register (one void number), not this one.
+    // Another agency's official sees their own register (one number, issued once certified), not this one.
     const other = await strangerPage.request('GET', '/api/v1/backoffice/result-register?year=2026', {
       headers: { accept: 'application/json' },
     });
     const theirs = (await other.json()) as { items: { number: number; state: string }[] };
     assert.deepEqual(
       theirs.items.map((i) => [i.number, i.state]),
-      [[1, 'void']],
+      [[1, 'issued']],
     );
   });
 });

@@ -71,7 +71,7 @@ export function officialsFromIdentity(
 }
 
 /** Signing of results with the agency's certificate (keys stay in the pki module). */
-export type DossiersSigner = Pick<PkiService, 'signEdxml' | 'verifyEdxml'>;
+export type DossiersSigner = Pick<PkiService, 'canSign' | 'signEdxml' | 'verifyEdxml'>;
 
 export interface DossiersOptions {
   /** Dossier code template (default `{agencyCode}-{yyMMdd}-{seq:4}`). */

@@ -56,6 +56,10 @@ export const SigningUnavailable = defineError('DOSSIER_SIGNING_UNAVAILABLE', 503
   vi: 'Chưa cấu hình ký số kết quả cho cơ quan này.',
   en: 'Signing results is not set up for this agency.',
 });
+export const NoSigningCertificate = defineError('DOSSIER_NO_SIGNING_CERTIFICATE', 409, {
+  vi: 'Cơ quan chưa có chứng thư số còn hiệu lực để ký kết quả, nên chưa thể ban hành kết quả. Chưa lấy số nào trong sổ kết quả; đề nghị quản trị hệ thống cấp chứng thư số cho cơ quan rồi ban hành lại.',
+  en: 'The agency has no valid certificate to sign the result, so the result cannot be issued yet. No number of the register of results was taken; ask the platform administrator to issue the agency a certificate, then issue the result again.',
+});
 export const WorkflowInvalid = defineError('DOSSIER_WORKFLOW_INVALID', 400, {
   vi: 'Quy trình xử lý không hợp lệ.',
   en: 'The processing workflow is invalid.',

@@ -13,6 +13,7 @@ import {
   DossierConflict,
   DossierInvalid,
   DossierNotFound,
+  NoSigningCertificate,
   ProcedureNotAvailable,
   ResultMissing,
   SigningUnavailable,
@@ -109,6 +110,25 @@ export function createResults(deps: DossiersDeps) {
     if (!inUnit) throw StepOfOtherUnit();
   }
 
+  /**
+   * Voids the agency's reservations older than ABANDONED_AFTER_MS (their issuance died between
+   * numbering and writing) as ABANDONED, each an audit event in the same transaction, so the
+   * audit trail accounts for every number that never became a result.
+   */
+  async function voidAbandoned(ctx: RequestContext, agencyId: string, year: number, now: Date) {
+    await db.transaction().execute(async (trx) => {
+      const before = new Date(now.getTime() - ABANDONED_AFTER_MS);
+      for (const n of await resultRegisterRepo.voidAbandoned(trx, agencyId, year, before, now))
+        await recordAudit(trx, ctx, {
+          action: 'dossiers.result_number_voided',
+          subjectType: 'dossier',
+          subjectIds: [n.dossier_id],
+          agencyId,
+          details: { year: n.year, number: n.number, reason: 'ABANDONED', takenAt: n.taken_at.toISOString() },
+        });
+    });
+  }
+
   /** Voids a number whose issuance failed, with the reason, so the register shows it (audited). */
   async function voidNumber(ctx: RequestContext, n: RegisterNumber, dossierId: string, error: unknown) {
     const reason = error instanceof AppError ? error.code : 'INTERNAL';
@@ -152,7 +172,16 @@ export function createResults(deps: DossiersDeps) {
       const step = await stepsRepo.open(db, id);
       const w = await workflowOfDossier(db, first);
       requireSigner(ctx, step, w.steps.length);
-      const [v, signer] = await Promise.all([versionOf(first), officerName(deps, ctx)]);
+      // pki is asked as the signing below asks it (the platform signs for the agency once the
+      // signer's role is checked here): an agency without a current certificate is refused before
+      // a number of its register is taken, so no attempt leaves a void number behind.
+      const signAs = systemContext('dossiers.sign');
+      const [v, signer, canSign] = await Promise.all([
+        versionOf(first),
+        officerName(deps, ctx),
+        pki.canSign(signAs, first.agency_id),
+      ]);
+      if (!canSign) throw NoSigningCertificate();
       const labels = new Map(v.content.form.fields.map((f) => [f.key, f.label]));
       const values: [string, string][] = Object.entries(first.form_values)
         .filter(([, x]) => typeof x === 'string' || typeof x === 'number')
@@ -164,13 +193,7 @@ export function createResults(deps: DossiersDeps) {
 
       const now = deps.now();
       const year = localYear(now);
-      await resultRegisterRepo.voidAbandoned(
-        db,
-        first.agency_id,
-        year,
-        new Date(now.getTime() - ABANDONED_AFTER_MS),
-        now,
-      );
+      await voidAbandoned(ctx, first.agency_id, year, now);
       const taken = await resultRegisterRepo.take(db, {
         agencyId: first.agency_id,
         year,
@@ -197,7 +220,7 @@ export function createResults(deps: DossiersDeps) {
           at: now,
         });
         // The dossiers service has checked the signer's role; pki signs for the agency.
-        const signed = await pki.signEdxml(systemContext('dossiers.sign'), first.agency_id, manifest);
+        const signed = await pki.signEdxml(signAs, first.agency_id, manifest);
         const sigBlob = await deps.blobs.put(signed);
         const row = await db.transaction().execute(async (trx) => {
           const locked = await agencyDossier(trx, ctx, id, true);
