@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { EdxmlError, readEdxml, type EdxmlErrorCode } from '../../src/modules/exchange/index.ts';
 
@@ -138,6 +139,32 @@ describe('edXML hostile packets', () => {
     await refused(base.replace(b64, `${b64.slice(0, 40)}*!${b64.slice(40)}`), 'EDXML_BAD_BASE64', field);
     await refused(base.replace(b64, `${b64}QUJD`), 'EDXML_BAD_BASE64', field);
     await refused(base.replace(b64, b64.slice(0, -3)), 'EDXML_BAD_BASE64', field);
+  });
+
+  it('bad base64 anywhere in a long attachment (base64url included) is refused; blanks and line breaks are not content', async () => {
+    const field = 'AttachmentEncoded.Attachment[0].ContentTransferEncoded';
+    const bytes = Buffer.from(Array.from({ length: 90_000 }, (_, i) => (i * 7919) & 255));
+    const b64 = bytes.toString('base64');
+    const xml = (text: string) => base.replace(/(ContentTransferEncoded[^>]*>)[\s\S]*?</, `$1${text}<`);
+    // Node's decoder would skip a foreign character or read base64url's '-' and '_': the codec may not.
+    for (const [at, c] of [
+      [60_001, '.'],
+      [3, '-'],
+      [b64.length - 2, '_'],
+      [77_777, '\u00e9'],
+    ] as const)
+      await refused(xml(`${b64.slice(0, at)}${c}${b64.slice(at + 1)}`), 'EDXML_BAD_BASE64', field);
+    // …and in an unfinished last group, which is decoded only when the element ends.
+    await refused(xml(`${b64}QQ.`), 'EDXML_BAD_BASE64', field);
+    // The same bytes with CRLF line breaks, tabs and blanks read back to the same size and hash.
+    const spaced = b64.replace(
+      /.{76}/g,
+      (line, i: number) => `${line}${i % 3 === 0 ? '\r\n' : i % 3 === 1 ? '\n\t' : ' '}`,
+    );
+    const packet = await readEdxml(Buffer.from(xml(spaced)));
+    const expected = createHash('sha256').update(bytes).digest('hex');
+    assert.equal(packet.attachments[0]?.bytes, bytes.length);
+    assert.equal(packet.attachments[0]?.sha256, expected);
   });
 
   it('truncated XML is malformed', async () => {

@@ -75,6 +75,8 @@ class Spool {
   private held: HeldBlob | null = null;
   /** The hash of what was streamed (the original's: to know, before landing early, if it is new). */
   private hash: Hash | null = null;
+  /** What the codec reported of an attachment's decoded bytes (size and SHA-256), once it ended. */
+  decoded: { bytes: number; sha256: string } | null = null;
   private readonly blobs: BlobStore;
   private readonly maxBytes: number;
   private readonly budget: { left: number };
@@ -126,7 +128,11 @@ class Spool {
 
   async land(): Promise<BlobRef> {
     if (this.held) return landHeld(this.held);
-    return this.blobs.put(this.inMemory() ?? Buffer.alloc(0), { maxBytes: this.maxBytes });
+    const bytes = this.inMemory() ?? Buffer.alloc(0);
+    // The codec hashed exactly these bytes while decoding them: not hashed a second time.
+    const decoded = this.decoded;
+    const known = decoded && decoded.bytes === bytes.length ? { sha256: decoded.sha256 } : {};
+    return this.blobs.put(bytes, { maxBytes: this.maxBytes, ...known });
   }
 
   async drop(): Promise<void> {
@@ -148,29 +154,35 @@ class TraceScanner {
   found: TraceInsertion | null = null;
   private done = false;
   private consumed = 0;
-  private tail = '';
+  private tail: Buffer = Buffer.alloc(0);
 
   push(chunk: Uint8Array): void {
     if (this.done) return;
-    const text = this.tail + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const base = this.consumed - this.tail.length;
-    this.consumed += chunk.byteLength;
-    if (EMPTY_TRACE_LIST.test(text)) {
-      this.done = true; // an empty self-closed list: leave the bytes as they are
-      return;
-    }
-    const match = CLOSE_TAG.exec(text);
-    if (match) {
-      this.done = true;
-      this.found = {
-        offset: base + match.index,
-        prefix: match[1] ?? '',
-        mode: match[2] === 'TraceHeaderList' ? 'inside' : 'wrap',
-      };
-      return;
+    this.consumed += bytes.length;
+    // Most pieces (attachments' base64) name neither element: they are searched as bytes and
+    // never made text. The tail of the previous piece catches a name cut between two.
+    const joined = this.tail.length > 0 ? Buffer.concat([this.tail, bytes]) : bytes;
+    if (joined.includes('TraceHeaderList') || joined.includes('edXMLHeader')) {
+      const text = joined.toString('latin1');
+      if (EMPTY_TRACE_LIST.test(text)) {
+        this.done = true; // an empty self-closed list: leave the bytes as they are
+        return;
+      }
+      const match = CLOSE_TAG.exec(text);
+      if (match) {
+        this.done = true;
+        this.found = {
+          offset: base + match.index,
+          prefix: match[1] ?? '',
+          mode: match[2] === 'TraceHeaderList' ? 'inside' : 'wrap',
+        };
+        return;
+      }
     }
     if (this.consumed > SCAN_LIMIT) this.done = true;
-    this.tail = text.slice(-256);
+    this.tail = Buffer.from(joined.subarray(Math.max(0, joined.length - 256)));
   }
 }
 
@@ -223,6 +235,9 @@ export async function stagePacket(
         attachments.push(spool);
         return {
           write: (chunk: Buffer) => spool.write(chunk),
+          decoded: (result) => {
+            spool.decoded = result;
+          },
           // The reader's end is not ours: the blob lands only when the packet is accepted.
           end: () => undefined,
           destroy: () => spool.destroy(),

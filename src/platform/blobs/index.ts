@@ -22,8 +22,16 @@ export class BlobTooLarge extends Error {
 }
 
 export interface BlobStore {
-  /** Stores bytes or a stream, hashing while writing; the same content is stored once. */
-  put(source: Buffer | Readable | AsyncIterable<Uint8Array>, o?: { maxBytes?: number }): Promise<BlobRef>;
+  /**
+   * Stores bytes or a stream, hashing while writing; the same content is stored once. `sha256`:
+   * the hash of these very bytes (a buffer), already computed by the caller while it read them —
+   * not computed again. A wrong one would file the bytes under another address: pass only a hash
+   * taken over exactly this buffer's bytes.
+   */
+  put(
+    source: Buffer | Readable | AsyncIterable<Uint8Array>,
+    o?: { maxBytes?: number; sha256?: string },
+  ): Promise<BlobRef>;
   /** Reads a stored blob; throws if it does not exist. */
   open(sha256: string): Readable;
   read(sha256: string): Promise<Buffer>;
@@ -67,9 +75,13 @@ export function createFileBlobStore(dir: string): BlobStore {
   };
 
   /** A blob already in memory: hashed first, written only when its address is new. */
-  async function putBuffer(source: Buffer, limit: number): Promise<{ sha256: string; bytes: number }> {
+  async function putBuffer(
+    source: Buffer,
+    limit: number,
+    known: string | undefined,
+  ): Promise<{ sha256: string; bytes: number }> {
     if (source.length > limit) throw new BlobTooLarge(limit);
-    const sha256 = createHash('sha256').update(source).digest('hex');
+    const sha256 = known ?? createHash('sha256').update(source).digest('hex');
     const target = pathOf(sha256);
     if (existsSync(target)) return { sha256, bytes: source.length };
     const temp = path.join(tmp, randomUUID());
@@ -86,7 +98,7 @@ export function createFileBlobStore(dir: string): BlobStore {
   return {
     async put(source, o = {}) {
       const limit = o.maxBytes ?? Number.POSITIVE_INFINITY;
-      if (Buffer.isBuffer(source)) return putBuffer(source, limit);
+      if (Buffer.isBuffer(source)) return putBuffer(source, limit, o.sha256);
       const hash = createHash('sha256');
       let bytes = 0;
       const meter = new Transform({

@@ -27,6 +27,8 @@ export interface AttachmentStartMeta {
 export interface AttachmentWritable {
   write(chunk: Buffer): unknown;
   end(): unknown;
+  /** Told, before `end`, the size and SHA-256 of the decoded bytes it was given. */
+  decoded?(result: { bytes: number; sha256: string }): void;
   once?(event: 'drain' | 'finish', listener: () => void): unknown;
   destroy?(error?: Error): unknown;
   writableFinished?: boolean;
@@ -173,6 +175,7 @@ class PacketParser {
       if (parent) this.decoded.set(parent, result);
       this.queue(last);
       const target = this.target;
+      if (target && typeof target !== 'function') target.decoded?.(result);
       if (target) this.pending.push(() => sinkEnd(target));
       this.decoder = null;
       this.target = null;
