@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type InsertObject, type Insertable, type Kysely, type Selectable } from 'kysely';
+import {
+  sql,
+  type InsertObject,
+  type Insertable,
+  type Kysely,
+  type RawBuilder,
+  type Selectable,
+} from 'kysely';
+import type { AuditEventRow } from '../../platform/audit/index.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { routeOfAgencySql } from './federation/repo.ts';
 import type { ExchangeTables } from './tables.ts';
@@ -97,6 +105,47 @@ export const exchangeRepo = {
       .values(deliveries.map(routed))
       .returning(['id', 'route'])
       .execute();
+  },
+
+  /**
+   * A new packet accepted in one statement, atomic without a transaction of its own: the packet
+   * row, its attachment rows, its routed deliveries, the audit event that tells of it and a job
+   * per delivery to a peer instance (`peerJob` builds the add_job call from the delivery id's column).
+   * Returns the deliveries' ids and routes.
+   */
+  async acceptNew(
+    db: DbOrTx,
+    packet: Insertable<ExchangeTables['exchange_packets']>,
+    attachments: Insertable<ExchangeTables['exchange_attachments']>[],
+    deliveries: NewDelivery[],
+    audit: AuditEventRow,
+    peerJob: (deliveryId: RawBuilder<unknown>) => RawBuilder<unknown>,
+  ): Promise<{ id: string; route: string }[]> {
+    // The kernel's tables (audit_events) are on every database handle; the module adds its own.
+    const xa = db.withTables<ExchangeTables>();
+    // The foreign keys of attachments and deliveries are checked at the end of the statement,
+    // when the packet row exists.
+    let q = xa
+      .with('p', (w) => w.insertInto('exchange_packets').values(packet).returning('id'))
+      .with('au', (w) => w.insertInto('audit_events').values(audit).returning('id'));
+    if (attachments.length > 0)
+      q = q.with('a', (w) => w.insertInto('exchange_attachments').values(attachments).returning('n'));
+    const rows = await q
+      .with('d', (w) =>
+        w.insertInto('exchange_deliveries').values(deliveries.map(routed)).returning(['id', 'route']),
+      )
+      // A CTE that only reads runs when referenced: the count below makes every add_job run.
+      .with('j', (w) =>
+        w
+          .selectFrom('d')
+          .where('d.route', '<>', 'local')
+          .select(peerJob(sql.ref('d.id')).as('job')),
+      )
+      .selectFrom('d')
+      .select(['d.id', 'd.route'])
+      .select((eb) => eb.selectFrom('j').select(eb.fn.countAll<string>().as('n')).as('jobs'))
+      .execute();
+    return rows.map((r) => ({ id: r.id, route: r.route }));
   },
 
   async attachments(db: DbOrTx, packetId: string): Promise<AttachmentRow[]> {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { recordAudit } from '../../platform/audit/index.ts';
+import { sql, type Insertable } from 'kysely';
+import { auditEventRow, recordAudit, type AuditInput } from '../../platform/audit/index.ts';
 import { actorId, type RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { enqueue } from '../../platform/jobs/index.ts';
+import { addJobSql, enqueue } from '../../platform/jobs/index.ts';
 import type { ExchangeContext } from './deps.ts';
 import type { DeliveryQueue } from './delivery.ts';
 import type { BlobRef } from '../../platform/blobs/index.ts';
@@ -12,6 +13,7 @@ import { SenderMismatch, SignatureInvalid, StatusNotAllowed } from './errors.ts'
 import { stagePacket, type StagedPacket } from './intake.ts';
 import { createPlanner, type Effect, type PacketPlan, type RecipientPlan } from './plan.ts';
 import { exchangeRepo, type NewDelivery } from './repo.ts';
+import type { ExchangeTables } from './tables.ts';
 import { decideStatus } from './statuses.ts';
 import { traceHeaderXml } from './trace.ts';
 import { federationRepo } from './federation/repo.ts';
@@ -222,73 +224,86 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
         : plan.effect.kind === 'replace'
           ? (plan.effect.targets[0]?.id ?? null)
           : null;
-    await c.db.transaction().execute(async (trx) => {
-      const routes = await exchangeRepo.insertAccepted(
-        trx,
-        {
-          id,
-          kind: packet.kind,
-          business_type: packet.kind === 'edoc' ? (packet.business?.docType ?? 0) : null,
-          status_code: packet.status?.statusCode ?? null,
-          sender_agency_id: plan.sender.id,
-          sender_code: plan.senderCode,
-          sender_name:
-            (header?.from?.organName ?? packet.status?.from?.organName ?? null)?.slice(0, 300) ?? null,
-          document_id: plan.documentId,
-          dedupe_key: plan.dedupeKey.slice(0, 300),
-          target_packet_id: target,
-          code_number: header?.code.number ?? null,
-          code_notation: header?.code.notation ?? null,
-          subject: header?.subject ?? null,
-          type_name: header?.documentType.typeName ?? null,
-          promulgation_date: header?.promulgationInfo.date ?? null,
-          due_date: header?.dueDate ?? null,
-          priority: header?.otherInfo?.priority ?? null,
-          description: packet.status?.description ?? packet.business?.reason?.slice(0, 1000) ?? null,
-          signature: signature.result,
-          signature_algorithm: signature.algorithm?.slice(0, 200) ?? null,
-          signer_subject: signature.signerSubject?.slice(0, 1000) ?? null,
-          original_sha256: landed.original.sha256,
-          original_bytes: landed.original.bytes,
-          hop_organ_id: c.nodeId,
-          hop_at: hopAt,
-          trace_offset: insertion?.offset ?? null,
-          trace_xml: insertion ? traceHeaderXml(insertion, c.nodeId, hopAt) : null,
-          traces: JSON.stringify(packet.traces),
-          sent_by_kind: ctx.actor.kind,
-          sent_by: actorId(ctx.actor),
-        },
-        packet.attachments.map((a, n) => ({
-          packet_id: id,
-          n,
-          content_id: a.contentId,
-          name: a.name,
-          description: a.description?.slice(0, 1000) ?? null,
-          declared_content_type: a.declaredContentType,
-          sniffed_type: a.sniffedType,
-          zipped: a.zipped,
-          inner_name: a.innerName?.slice(0, 500) ?? null,
-          bytes: a.bytes,
-          sha256: attachments[n]?.sha256 ?? a.sha256,
-        })),
-        deliveryRows(id, plan.recipients, null),
+    const row: Insertable<ExchangeTables['exchange_packets']> = {
+      id,
+      kind: packet.kind,
+      business_type: packet.kind === 'edoc' ? (packet.business?.docType ?? 0) : null,
+      status_code: packet.status?.statusCode ?? null,
+      sender_agency_id: plan.sender.id,
+      sender_code: plan.senderCode,
+      sender_name: (header?.from?.organName ?? packet.status?.from?.organName ?? null)?.slice(0, 300) ?? null,
+      document_id: plan.documentId,
+      dedupe_key: plan.dedupeKey.slice(0, 300),
+      target_packet_id: target,
+      code_number: header?.code.number ?? null,
+      code_notation: header?.code.notation ?? null,
+      subject: header?.subject ?? null,
+      type_name: header?.documentType.typeName ?? null,
+      promulgation_date: header?.promulgationInfo.date ?? null,
+      due_date: header?.dueDate ?? null,
+      priority: header?.otherInfo?.priority ?? null,
+      description: packet.status?.description ?? packet.business?.reason?.slice(0, 1000) ?? null,
+      signature: signature.result,
+      signature_algorithm: signature.algorithm?.slice(0, 200) ?? null,
+      signer_subject: signature.signerSubject?.slice(0, 1000) ?? null,
+      original_sha256: landed.original.sha256,
+      original_bytes: landed.original.bytes,
+      hop_organ_id: c.nodeId,
+      hop_at: hopAt,
+      trace_offset: insertion?.offset ?? null,
+      trace_xml: insertion ? traceHeaderXml(insertion, c.nodeId, hopAt) : null,
+      traces: JSON.stringify(packet.traces),
+      sent_by_kind: ctx.actor.kind,
+      sent_by: actorId(ctx.actor),
+    };
+    const attachmentRows = packet.attachments.map((a, n) => ({
+      packet_id: id,
+      n,
+      content_id: a.contentId,
+      name: a.name,
+      description: a.description?.slice(0, 1000) ?? null,
+      declared_content_type: a.declaredContentType,
+      sniffed_type: a.sniffedType,
+      zipped: a.zipped,
+      inner_name: a.innerName?.slice(0, 500) ?? null,
+      bytes: a.bytes,
+      sha256: attachments[n]?.sha256 ?? a.sha256,
+    }));
+    const deliveries = deliveryRows(id, plan.recipients, null);
+    const audit: AuditInput = {
+      action: 'exchange.packet.accepted',
+      subjectType: 'exchange_packet',
+      subjectIds: [id],
+      agencyId: plan.sender.id,
+      details: {
+        kind: packet.kind,
+        businessType: packet.business?.docType ?? null,
+        statusCode: packet.status?.statusCode ?? null,
+        recipients: plan.recipients.length,
+        signature: signature.result,
+        bytes: staged.bytes,
+      },
+    };
+    // A new document (the common case): one statement, atomic on its own — no BEGIN/COMMIT round trips.
+    if (plan.effect.kind === 'none' && deliveries.length > 0) {
+      await exchangeRepo.acceptNew(
+        c.db,
+        row,
+        attachmentRows,
+        deliveries,
+        auditEventRow(ctx, audit).row,
+        (deliveryId) =>
+          addJobSql(queue.peerJob, sql`json_build_object('deliveryId', ${deliveryId})`, {
+            jobKey: sql`'exchange-deliver:' || ${deliveryId}`,
+          }),
       );
+      return id;
+    }
+    await c.db.transaction().execute(async (trx) => {
+      const routes = await exchangeRepo.insertAccepted(trx, row, attachmentRows, deliveries);
       await enqueuePeerJobs(trx, routes);
       await applyEffect(trx, id, packet, plan.effect);
-      await recordAudit(trx, ctx, {
-        action: 'exchange.packet.accepted',
-        subjectType: 'exchange_packet',
-        subjectIds: [id],
-        agencyId: plan.sender.id,
-        details: {
-          kind: packet.kind,
-          businessType: packet.business?.docType ?? null,
-          statusCode: packet.status?.statusCode ?? null,
-          recipients: plan.recipients.length,
-          signature: signature.result,
-          bytes: staged.bytes,
-        },
-      });
+      await recordAudit(trx, ctx, audit);
     });
     return id;
   }

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import type { AuditTables } from './tables.ts';
 import type { Db, DbOrTx, Tx } from '../db/database.ts';
 import { actorAgencyId, actorId, type RequestContext } from '../context.ts';
 
@@ -67,17 +68,17 @@ export function eventHash(e: Omit<AuditEvent, 'hash'>): string {
 /** An event as written by a transaction, before the sealer numbers and chains it. */
 export type RecordedAuditEvent = Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>;
 
+/** The row of an unsealed event: what `recordAudit` inserts. */
+export type AuditEventRow = Insertable<AuditTables['audit_events']>;
+
 /**
- * Writes one event inside the caller's transaction, unsealed: it commits or rolls back with the
- * change it describes, and takes no lock, so writers run in parallel. The sealer
- * (`sealAuditChain`, run by `startAuditSealer` and before every read of the chain) numbers and
- * hash-chains committed events shortly after.
+ * An event as a row to insert, for a statement that writes the change and its event together
+ * (one round trip, atomic without a transaction). Most callers use `recordAudit`.
  */
-export async function recordAudit(
-  trx: Tx,
+export function auditEventRow(
   ctx: RequestContext,
   input: AuditInput,
-): Promise<RecordedAuditEvent> {
+): { event: RecordedAuditEvent; row: AuditEventRow } {
   const event: RecordedAuditEvent = {
     id: randomUUID(),
     occurredAt: new Date().toISOString(),
@@ -92,23 +93,36 @@ export async function recordAudit(
     ip: ctx.ip,
     details: input.details ?? {},
   };
-  await trx
-    .insertInto('audit_events')
-    .values({
-      id: event.id,
-      occurred_at: new Date(event.occurredAt),
-      actor_kind: event.actorKind,
-      actor_id: event.actorId,
-      agency_id: event.agencyId,
-      action: event.action,
-      subject_type: event.subjectType,
-      subject_ids: event.subjectIds,
-      outcome: event.outcome,
-      request_id: event.requestId,
-      ip: event.ip,
-      details: JSON.stringify(event.details) as unknown as Record<string, unknown>,
-    })
-    .execute();
+  const row: AuditEventRow = {
+    id: event.id,
+    occurred_at: new Date(event.occurredAt),
+    actor_kind: event.actorKind,
+    actor_id: event.actorId,
+    agency_id: event.agencyId,
+    action: event.action,
+    subject_type: event.subjectType,
+    subject_ids: event.subjectIds,
+    outcome: event.outcome,
+    request_id: event.requestId,
+    ip: event.ip,
+    details: JSON.stringify(event.details) as unknown as Record<string, unknown>,
+  };
+  return { event, row };
+}
+
+/**
+ * Writes one event inside the caller's transaction, unsealed: it commits or rolls back with the
+ * change it describes, and takes no lock, so writers run in parallel. The sealer
+ * (`sealAuditChain`, run by `startAuditSealer` and before every read of the chain) numbers and
+ * hash-chains committed events shortly after.
+ */
+export async function recordAudit(
+  trx: Tx,
+  ctx: RequestContext,
+  input: AuditInput,
+): Promise<RecordedAuditEvent> {
+  const { event, row } = auditEventRow(ctx, input);
+  await trx.insertInto('audit_events').values(row).execute();
   return event;
 }
 

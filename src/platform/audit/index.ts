@@ -9,6 +9,8 @@ import { createAuditService, type AuditService } from './service.ts';
 
 export {
   recordAudit,
+  auditEventRow,
+  type AuditEventRow,
   recordAuditAlone,
   verifyAuditChain,
   sealAuditChain,

@@ -1,5 +1,5 @@
 import { Logger as WorkerLogger, run, runMigrations, type Runner, type Task } from 'graphile-worker';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -45,6 +45,25 @@ export async function enqueue<S extends z.ZodType>(
     job_key => ${options.jobKey ?? null}::text,
     priority => ${options.priority ?? 0}::int
   )`.execute(db);
+}
+
+/**
+ * `graphile_worker.add_job(…)` as an SQL expression whose payload and key are SQL as well: for a
+ * statement that writes rows and enqueues a job per row in the same round trip (the outbox
+ * pattern without a transaction of its own). The statement builds the payload, so the job's
+ * schema does not check it here: keep it to ids the statement itself produced.
+ */
+export function addJobSql(
+  job: JobDefinition,
+  payload: RawBuilder<unknown>,
+  options: { jobKey?: RawBuilder<unknown>; maxAttempts?: number } = {},
+): RawBuilder<unknown> {
+  return sql`graphile_worker.add_job(
+    ${job.name}::text,
+    ${payload}::json,
+    max_attempts => ${options.maxAttempts ?? 10}::int,
+    job_key => ${options.jobKey ?? null}::text
+  )`;
 }
 
 /** Creates or upgrades the job queue's own schema (graphile_worker). */
