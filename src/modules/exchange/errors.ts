@@ -28,6 +28,10 @@ export const StatusNotAllowed = defineError('EXCHANGE_STATUS_NOT_ALLOWED', 409, 
   vi: 'Trạng thái này không được phép ở bước hiện tại của văn bản.',
   en: 'This status is not allowed at the current step of the document.',
 });
+export const StatusNotPermitted = defineError('EXCHANGE_STATUS_NOT_PERMITTED', 403, {
+  vi: 'Vai trò của bạn không được báo trạng thái này cho văn bản.',
+  en: 'Your role may not report this status on the document.',
+});
 export const NotSenderOfTarget = defineError('EXCHANGE_NOT_DOCUMENT_SENDER', 403, {
   vi: 'Chỉ cơ quan đã gửi văn bản mới được thu hồi, cập nhật hoặc thay thế văn bản đó.',
   en: 'Only the agency that sent a document may recall, update or replace it.',

@@ -4,7 +4,7 @@ import type { AgencySummary } from '../directory/index.ts';
 import type { ExchangeContext } from './deps.ts';
 import type { EdxmlPacket, StatusCode } from './edxml/index.ts';
 import { NoAgency, SenderMismatch, TargetNotFound, UnknownRecipient, UnknownSender } from './errors.ts';
-import { canSendAs, exchangeAgencyOf } from './policies.ts';
+import { canReportStatus, canSendAs, exchangeAgencyOf } from './policies.ts';
 import { exchangeRepo, type DeliveryRow, type PacketRow } from './repo.ts';
 
 /** One recipient agency of a packet, with the codes that named it. */
@@ -60,14 +60,19 @@ export function createPlanner(c: ExchangeContext) {
     return [...byAgency.values()];
   }
 
-  async function senderOf(ctx: RequestContext, code: string): Promise<AgencySummary> {
+  /** The sending agency of `code`, if the actor may send this packet as it (`may`, by default `canSendAs`). */
+  async function senderOf(
+    ctx: RequestContext,
+    code: string,
+    may: (actor: RequestContext['actor'], agencyId: string) => boolean = canSendAs,
+  ): Promise<AgencySummary> {
     const actorAgency = exchangeAgencyOf(ctx.actor);
     if (ctx.actor.kind !== 'system' && !actorAgency) throw NoAgency();
     const r = await directory.resolveCode(code);
     if (!r) throw actorAgency ? SenderMismatch({ code }) : UnknownSender({ code });
     // A successor may still write its predecessor's code: either agency of the chain is the sender.
     const sender = actorAgency && r.heldBy.id === actorAgency ? r.heldBy : r.current;
-    if (!canSendAs(ctx.actor, sender.id)) throw SenderMismatch({ code });
+    if (!may(ctx.actor, sender.id)) throw SenderMismatch({ code });
     return sender;
   }
 
@@ -100,7 +105,8 @@ export function createPlanner(c: ExchangeContext) {
     const documentId = status?.responseFor?.documentId;
     const fromCode = status?.from?.organId;
     if (!status || !code || !documentId || !fromCode) throw TargetNotFound();
-    const sender = await senderOf(ctx, fromCode);
+    // A status is reported by role: a leader's assignment, a specialist's progress (policies.ts).
+    const sender = await senderOf(ctx, fromCode, (actor, agencyId) => canReportStatus(actor, agencyId, code));
     const base = { sender, senderCode: fromCode, documentId, dedupeKey: `status:${code}:${documentId}` };
     if (code === '13') {
       const [target] = await exchangeRepo.documentsById(db, documentId, sender.id);

@@ -4,12 +4,13 @@ import { isPlatformAdmin, type RequestContext } from '../../platform/context.ts'
 import type { ExchangeContext } from './deps.ts';
 import type { DeliveryQueue } from './delivery.ts';
 import { buildStatus, writeEdxml } from './edxml/index.ts';
-import { NoAgency, PacketNotFound } from './errors.ts';
-import { canReadFor, exchangeAgencyOf } from './policies.ts';
+import { NoAgency, PacketNotFound, StatusNotPermitted } from './errors.ts';
+import { canReadDelivery, canReadFor, canReportStatus, exchangeAgencyOf } from './policies.ts';
 import { exchangeRepo, type DeliveryRow, type PacketRow, type StatusEventRow } from './repo.ts';
 import { createSender, type SendResult } from './send.ts';
 import { deliveredStream } from './trace.ts';
 import { federationRepo } from './federation/repo.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 export type { SendResult } from './send.ts';
 
@@ -111,13 +112,13 @@ export function createExchangeService(c: ExchangeContext, queue: DeliveryQueue) 
 
   /** The packet if `ctx` sent it or received it; else 404 (another agency's packet is invisible). */
   async function access(ctx: RequestContext, id: string) {
-    const packet = /^[0-9a-f-]{36}$/i.test(id) ? await exchangeRepo.packet(db, id) : undefined;
+    const packet = isUuid(id) ? await exchangeRepo.packet(db, id) : undefined;
     if (!packet) throw PacketNotFound();
     if (canReadFor(ctx.actor, packet.sender_agency_id))
       return { packet, role: 'sender' as const, delivery: null };
     const agency = exchangeAgencyOf(ctx.actor);
     const delivery = agency ? await exchangeRepo.deliveryFor(db, id, agency) : undefined;
-    if (delivery?.delivered_at && canReadFor(ctx.actor, agency ?? ''))
+    if (delivery?.delivered_at && canReadDelivery(ctx.actor, agency ?? '', delivery.current_status))
       return { packet, role: 'recipient' as const, delivery };
     throw PacketNotFound();
   }
@@ -147,7 +148,9 @@ export function createExchangeService(c: ExchangeContext, queue: DeliveryQueue) 
   return {
     /**
      * The recipient records a processing status (02–06) or answers a recall (15, 16): a status
-     * packet goes back to the sender, through the same checks as one sent over the API.
+     * packet goes back to the sender, through the same checks as one sent over the API. Who may
+     * report which status is the exchange's policy (`canReportStatus`): clerks and admins all of
+     * them, a unit leader 04–06, a specialist 05–06 (once the document is assigned); others 403.
      */
     async recordStatus(
       ctx: RequestContext,
@@ -158,6 +161,8 @@ export function createExchangeService(c: ExchangeContext, queue: DeliveryQueue) 
       const { packet, delivery } = await access(ctx, packetId);
       const fromCode = delivery?.addressed_codes[0];
       if (!delivery || !fromCode) throw PacketNotFound();
+      if (!canReportStatus(ctx.actor, delivery.recipient_agency_id, code))
+        throw StatusNotPermitted({ status: code });
       return sendStatus(ctx, packet, fromCode, code, o.description ?? null);
     },
 
@@ -267,7 +272,8 @@ export function createExchangeService(c: ExchangeContext, queue: DeliveryQueue) 
     /** The recipient acknowledges receipt (transport level, idempotent). */
     async acknowledge(ctx: RequestContext, id: string) {
       const { delivery } = await access(ctx, id);
-      if (!delivery) throw PacketNotFound(); // the sender has nothing to acknowledge
+      // The sender has nothing to acknowledge; a specialist reads an assigned copy, not the inbox.
+      if (!delivery || !canReadFor(ctx.actor, delivery.recipient_agency_id)) throw PacketNotFound();
       if (delivery.acknowledged_at) return { acknowledgedAt: delivery.acknowledged_at.toISOString() };
       const now = new Date();
       await db.transaction().execute(async (trx) => {

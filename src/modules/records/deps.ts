@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { type RequestContext, type Role } from '../../platform/context.ts';
+import type { RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/database.ts';
 import {
   searchNormalise,
@@ -57,19 +57,6 @@ export function deskAgency(ctx: RequestContext, action: DeskAction): string {
   const agency = deskAgencyOf(ctx.actor);
   if (!agency || !canAtDesk(ctx.actor, agency, action)) throw NotAtDesk();
   return agency;
-}
-
-/**
- * The context the desk uses on the axis, once the records policy allowed the step: the records
- * desk speaks for the agency (a leader's assignment or a specialist's progress goes out as the
- * desk's status packet), so the actor is given the clerk's role for that call only. The audit
- * records of the exchange still name the real actor.
- */
-export function deskContext(ctx: RequestContext): RequestContext {
-  const a = ctx.actor;
-  if (a.kind !== 'official' || a.roles.includes('records_clerk')) return ctx;
-  const roles: Role[] = [...a.roles, 'records_clerk'];
-  return { ...ctx, actor: { ...a, roles } };
 }
 
 /** The date in Vietnam (UTC+7) as `yyyy-MM-dd`. */

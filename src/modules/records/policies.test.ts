@@ -16,6 +16,7 @@ const official = (roles: Role[], agencyId = AGENCY): Actor => ({
 describe('records desk policies', () => {
   const actions: DeskAction[] = [
     'read',
+    'readOutgoing',
     'register',
     'reject',
     'answerRecall',
@@ -29,7 +30,7 @@ describe('records desk policies', () => {
   const table: [string, Actor, DeskAction[]][] = [
     ['clerk', official(['records_clerk']), actions],
     ['agency admin', official(['admin']), actions],
-    ['unit leader', official(['unit_leader']), ['read', 'assign', 'process']],
+    ['unit leader', official(['unit_leader']), ['read', 'readOutgoing', 'assign', 'process']],
     ['specialist', official(['specialist']), ['read', 'process']],
     ['one-stop officer', official(['one_stop_officer']), []],
     ['clerk of another agency', official(['records_clerk'], OTHER), []],

@@ -4,6 +4,7 @@ import { hasRole, type Actor } from '../../platform/context.ts';
 
 export type DeskAction =
   | 'read'
+  | 'readOutgoing'
   | 'register'
   | 'reject'
   | 'assign'
@@ -15,15 +16,19 @@ export type DeskAction =
 
 /**
  * The records desk of an agency: its clerks (văn thư) register, reject, answer recalls and
- * issue; unit leaders assign; specialists process what was assigned. A clerk may record an
+ * issue; unit leaders assign and follow the outgoing register; specialists process what was
+ * assigned (nothing else: not the inbox, not the outgoing register). A clerk may record an
  * assignment or a processing step decided on paper (small agencies keep one desk for all).
- * Only officials of the agency itself; everyone else sees nothing (404).
+ * Only officials of the agency itself; everyone else sees nothing (404). The exchange checks
+ * the same roles again when the desk reads or reports for the actor (no role is lent).
  */
 export function canAtDesk(actor: Actor, agencyId: string, action: DeskAction): boolean {
   if (actor.kind !== 'official' || actor.agencyId !== agencyId) return false;
   switch (action) {
     case 'read':
       return hasRole(actor, 'records_clerk', 'admin', 'unit_leader', 'specialist');
+    case 'readOutgoing':
+      return hasRole(actor, 'records_clerk', 'admin', 'unit_leader');
     case 'register':
     case 'reject':
     case 'answerRecall':

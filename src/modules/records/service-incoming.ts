@@ -2,21 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/index.ts';
 import { actorId, type RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import {
-  deskAgency,
-  deskContext,
-  searchText,
-  searchWords,
-  vietnamDate,
-  type RecordsContext,
-} from './deps.ts';
+import { deskAgency, searchText, searchWords, vietnamDate, type RecordsContext } from './deps.ts';
 import { RecordNotFound, RecordStepNotAllowed } from './errors.ts';
 import { seesOnlyAssigned, type DeskAction } from './policies.ts';
 import { recordsRepo, type IncomingRow } from './repo.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 const ASSIGNED = ['04', '05', '06'] as const;
 const PAGE_SIZE = 30;
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 export interface IncomingQuery {
   q?: string | undefined;
@@ -36,13 +29,17 @@ export type StepCode = '02' | '03' | '04' | '05' | '06' | '15' | '16';
 export function createIncomingService(c: RecordsContext) {
   const { db, exchange, logger } = c;
 
-  /** Reads the agency's exchange inbox after the desk's cursor into the register's index. */
+  /**
+   * Reads the agency's exchange inbox after the desk's cursor into the register's index, as the
+   * actor (the exchange decides who reads the inbox). A specialist alone does not read it: they
+   * see only documents already assigned, which the desk brought into the index to assign them.
+   */
   async function sync(ctx: RequestContext, agencyId: string): Promise<number> {
-    const desk = deskContext(ctx);
+    if (seesOnlyAssigned(ctx.actor)) return 0;
     let added = 0;
     for (let round = 0; round < 10; round++) {
       const after = await recordsRepo.cursor(db, agencyId);
-      const page = await exchange.inbox(desk, { after, limit: 200 });
+      const page = await exchange.inbox(ctx, { after, limit: 200 });
       if (page.items.length === 0) break;
       for (const item of page.items) {
         if (item.kind === 'status') {
@@ -50,7 +47,7 @@ export function createIncomingService(c: RecordsContext) {
             await recordsRepo.recallRequested(db, agencyId, item.from.agencyId, item.documentId);
           continue;
         }
-        const view = await exchange.get(desk, item.packetId);
+        const view = await exchange.get(ctx, item.packetId);
         if (item.businessType === 0 || item.businessType === 3) {
           await recordsRepo.insertIncoming(db, incomingRow(agencyId, item.cursor, view));
           added++;
@@ -61,7 +58,7 @@ export function createIncomingService(c: RecordsContext) {
         } else if (view.targetPacketId) {
           // A revoke asks for a recall; an update may have withdrawn the document from us.
           const [target] = await recordsRepo.incomingByPacket(db, agencyId, [view.targetPacketId]);
-          if (target) await refresh(desk, target);
+          if (target) await refresh(ctx, target);
         }
       }
       await recordsRepo.advanceCursor(db, agencyId, page.nextCursor);
@@ -107,8 +104,8 @@ export function createIncomingService(c: RecordsContext) {
   }
 
   /** Brings the row's mirror of the exchange delivery up to date; returns the packet's view. */
-  async function refresh(desk: RequestContext, row: IncomingRow) {
-    const view = await exchange.get(desk, row.packet_id);
+  async function refresh(ctx: RequestContext, row: IncomingRow) {
+    const view = await exchange.get(ctx, row.packet_id);
     const d = view.delivery;
     if (d) {
       const status = d.status && d.status !== '01' ? d.status : row.status;
@@ -136,8 +133,9 @@ export function createIncomingService(c: RecordsContext) {
   }
 
   /**
-   * One step on an incoming document: the status goes to the sender through the exchange first
-   * (it refuses a step out of order, and a repeat is a duplicate there), then the desk's own
+   * One step on an incoming document: the status goes to the sender through the exchange first,
+   * sent by the actor themselves (the exchange checks that their role may report it, refuses a
+   * step out of order, and answers a repeat as a duplicate), then the desk's own
    * record — the register number for 03 — is written in one transaction with the audit event.
    */
   async function step(
@@ -152,12 +150,11 @@ export function createIncomingService(c: RecordsContext) {
     },
   ): Promise<IncomingRow> {
     const { agencyId, row } = await visible(ctx, id, action);
-    const desk = deskContext(ctx);
-    await refresh(desk, row);
+    await refresh(ctx, row);
     // A withdrawn or recalled document leaves the desk's work; only the recall answer remains.
     const closed = row.withdrawn || (row.recall_state === 'accepted' && action !== 'answerRecall');
     if (closed || (o.check && !o.check(row))) throw RecordStepNotAllowed({ status: row.status });
-    await exchange.recordStatus(desk, row.packet_id, code, { description: o.note ?? null });
+    await exchange.recordStatus(ctx, row.packet_id, code, { description: o.note ?? null });
     await db.transaction().execute(async (trx) => {
       const locked = await recordsRepo.incoming(trx, agencyId, row.id, { lock: true });
       if (!locked) throw RecordNotFound();
@@ -222,7 +219,7 @@ export function createIncomingService(c: RecordsContext) {
     /** One incoming document: the desk's record, the packet's metadata and attachments, the timeline. */
     async get(ctx: RequestContext, id: string) {
       const { row } = await visible(ctx, id, 'read');
-      const packet = await refresh(deskContext(ctx), row);
+      const packet = await refresh(ctx, row);
       const events = await recordsRepo.events(db, row.id);
       const [replaces] = row.replaces_packet_id
         ? await recordsRepo.incomingByPacket(db, row.agency_id, [row.replaces_packet_id])
@@ -236,7 +233,7 @@ export function createIncomingService(c: RecordsContext) {
     /** An attachment's bytes (any desk member who may see the document). */
     async attachment(ctx: RequestContext, id: string, n: number) {
       const { row } = await visible(ctx, id, 'read');
-      return exchange.attachment(deskContext(ctx), row.packet_id, n);
+      return exchange.attachment(ctx, row.packet_id, n);
     },
 
     /** Registers (03): the next number of this year's incoming register (sổ văn bản đến). */

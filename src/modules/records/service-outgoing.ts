@@ -14,7 +14,6 @@ import {
 import {
   currentCode,
   deskAgency,
-  deskContext,
   searchText,
   searchWords,
   vietnamDate,
@@ -28,11 +27,12 @@ import {
   RecordNotFound,
   RecordStepNotAllowed,
 } from './errors.ts';
+import { canAtDesk } from './policies.ts';
 import { recordsRepo, type OutgoingRow } from './repo.ts';
 import type { OutgoingRecipient } from './tables.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 const PAGE_SIZE = 30;
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 /** What the clerk fills in to issue a document (the MessageHeader) and its PDF files. */
 export interface ComposeInput {
@@ -124,10 +124,10 @@ export function createOutgoingService(c: RecordsContext) {
     };
   }
 
-  /** Signs with the agency's certificate (pki) and sends through the exchange as the desk. */
+  /** Signs with the agency's certificate (pki) and sends through the exchange, as the clerk. */
   async function signAndSend(ctx: RequestContext, agencyId: string, packet: EdxmlPacket) {
-    const signed = await pki.signEdxml(deskContext(ctx), agencyId, Buffer.from(writeEdxml(packet)));
-    return exchange.send(deskContext(ctx), signed);
+    const signed = await pki.signEdxml(ctx, agencyId, Buffer.from(writeEdxml(packet)));
+    return exchange.send(ctx, signed);
   }
 
   function inputOf(row: OutgoingRow): Omit<ComposeInput, 'recipients' | 'attachments' | 'replacesId'> {
@@ -150,7 +150,11 @@ export function createOutgoingService(c: RecordsContext) {
     };
   }
 
-  async function visible(ctx: RequestContext, id: string, action: 'read' | 'recall' | 'updateRecipients') {
+  async function visible(
+    ctx: RequestContext,
+    id: string,
+    action: 'readOutgoing' | 'recall' | 'updateRecipients',
+  ) {
     const agencyId = deskAgency(ctx, action);
     const row = isUuid(id) ? await recordsRepo.outgoing(db, agencyId, id) : undefined;
     if (!row) throw RecordNotFound();
@@ -163,8 +167,8 @@ export function createOutgoingService(c: RecordsContext) {
       const agencyId = deskAgency(ctx, 'compose');
       const { agency, code } = await ownAgency(agencyId);
       // Whether the desk can sign for the agency now (keys never leave pki).
-      const hasCertificate = await pki.canSign(deskContext(ctx), agencyId);
-      const replaces = replacesId ? (await visible(ctx, replacesId, 'read')).row : null;
+      const hasCertificate = await pki.canSign(ctx, agencyId);
+      const replaces = replacesId ? (await visible(ctx, replacesId, 'readOutgoing')).row : null;
       return { agencyName: agency.name, code, hasCertificate, replaces, today: vietnamDate(c.now()) };
     },
 
@@ -196,7 +200,7 @@ export function createOutgoingService(c: RecordsContext) {
       checkAttachments(input.attachments);
       const from = await ownAgency(agencyId);
       const to = await resolveRecipients(input.recipients, agencyId);
-      const replaces = input.replacesId ? (await visible(ctx, input.replacesId, 'read')).row : null;
+      const replaces = input.replacesId ? (await visible(ctx, input.replacesId, 'readOutgoing')).row : null;
       if (replaces && replaces.state !== 'sent') throw RecordStepNotAllowed({ state: replaces.state });
       const build = (number: number) => {
         const base = edocInput({
@@ -216,7 +220,7 @@ export function createOutgoingService(c: RecordsContext) {
         });
       };
       // Field errors (EdxmlError) and a missing certificate surface before a number is taken.
-      await pki.signEdxml(deskContext(ctx), agencyId, Buffer.from(writeEdxml(build(1))));
+      await pki.signEdxml(ctx, agencyId, Buffer.from(writeEdxml(build(1))));
 
       const year = Number(input.promulgationDate.slice(0, 4));
       const id = randomUUID();
@@ -298,7 +302,7 @@ export function createOutgoingService(c: RecordsContext) {
 
     /** A page of the outgoing register, newest first. */
     async list(ctx: RequestContext, q: { q?: string | undefined; page?: number | undefined }) {
-      const agencyId = deskAgency(ctx, 'read');
+      const agencyId = deskAgency(ctx, 'readOutgoing');
       const page = Math.max(1, Math.min(q.page ?? 1, 10_000));
       const rows = await recordsRepo.listOutgoing(
         db,
@@ -310,35 +314,35 @@ export function createOutgoingService(c: RecordsContext) {
       return { items: rows.slice(0, PAGE_SIZE), page, hasNext: rows.length > PAGE_SIZE };
     },
 
-    /** Outgoing documents matching `q` (for the search across both registers). */
+    /** Outgoing documents matching `q` (for the search across both registers); none for a specialist. */
     async search(ctx: RequestContext, q: string, limit: number) {
       const agencyId = deskAgency(ctx, 'read');
+      if (!canAtDesk(ctx.actor, agencyId, 'readOutgoing')) return [];
       return (await recordsRepo.listOutgoing(db, agencyId, searchWords(q), limit, 0)).slice(0, limit);
     },
 
     /** One outgoing document with its packet and each recipient's current status and timeline. */
     async get(ctx: RequestContext, id: string) {
-      const { row } = await visible(ctx, id, 'read');
+      const { row } = await visible(ctx, id, 'readOutgoing');
       if (!row.packet_id) return { record: row, packet: null, recipients: [] };
-      const desk = deskContext(ctx);
       const [packet, followed] = await Promise.all([
-        exchange.get(desk, row.packet_id),
-        exchange.recipients(desk, row.packet_id),
+        exchange.get(ctx, row.packet_id),
+        exchange.recipients(ctx, row.packet_id),
       ]);
       return { record: row, packet, recipients: followed.recipients };
     },
 
     async attachment(ctx: RequestContext, id: string, n: number) {
-      const { row } = await visible(ctx, id, 'read');
+      const { row } = await visible(ctx, id, 'readOutgoing');
       if (!row.packet_id) throw RecordNotFound();
-      return exchange.attachment(deskContext(ctx), row.packet_id, n);
+      return exchange.attachment(ctx, row.packet_id, n);
     },
 
     /** Recalls (thu hồi) a sent document: status 13 to every recipient, each answers 15 or 16. */
     async recall(ctx: RequestContext, id: string, reason: string) {
       const { row } = await visible(ctx, id, 'recall');
       if (!row.packet_id || row.recalled_at) throw RecordStepNotAllowed({ state: row.state });
-      await exchange.recall(deskContext(ctx), row.packet_id, { reason });
+      await exchange.recall(ctx, row.packet_id, { reason });
       await db.transaction().execute(async (trx) => {
         await recordsRepo.updateOutgoing(trx, row.id, { recalled_at: c.now(), recall_reason: reason });
         await recordAudit(trx, ctx, {

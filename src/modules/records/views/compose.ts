@@ -214,7 +214,7 @@ export async function registerComposePages(app: App, service: RecordsService): P
         <p>${button(m.t('signAndSend', l))}</p>`,
     });
 
-    const body = html`${deskTabs('outgoing', l)}
+    const body = html`${deskTabs('outgoing', l, request.ctx.actor)}
       <h1>${title}</h1>
       ${info.hasCertificate ? '' : notice(html`<strong>${m.t('noCertificate', l)}</strong>`, 'warning')}
       ${

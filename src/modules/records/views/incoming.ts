@@ -248,7 +248,7 @@ function detailBody(d: Detail, request: FastifyRequest, reply: FastifyReply, o: 
     empty: '',
   });
   const done = o.done;
-  return html`${deskTabs('incoming', l)}
+  return html`${deskTabs('incoming', l, request.ctx.actor)}
     <h1>${r.subject ?? code}</h1>
     ${done ? notice(doneText(done, r.reg_number, l), 'success') : ''}
     ${o.failure ? notice(o.failure, 'warning') : ''} ${errorSummary(o.errors ?? [], l)}
@@ -319,7 +319,7 @@ export function registerIncomingPages(app: App, service: RecordsService): void {
           html`${statusTag(r.status, l)} ${recallTag(r.recall_state, l)}`,
         ];
       });
-      const body = html`${deskTabs('incoming', l)}
+      const body = html`${deskTabs('incoming', l, request.ctx.actor)}
         <h1>${m.t('incoming', l)}</h1>
         ${filtersForm(q, senders, l)}
         ${table({

@@ -18,7 +18,7 @@ import {
 } from '../../../platform/pages/components.ts';
 import { html, type SafeHtml } from '../../../platform/pages/html.ts';
 import { renderPage } from '../../../platform/pages/layout.ts';
-import { canAtDesk } from '../policies.ts';
+import { canAtDesk, deskAgencyOf } from '../policies.ts';
 import type { OutgoingRow } from '../repo.ts';
 import {
   attachmentParams,
@@ -189,7 +189,7 @@ export function registerOutgoingPages(app: App, service: RecordsService): void {
     async (request, reply) => {
       const l = request.locale;
       const page = await outgoing.list(request.ctx, request.query);
-      const body = html`${deskTabs('outgoing', l)}
+      const body = html`${deskTabs('outgoing', l, request.ctx.actor)}
         <h1>${m.t('outgoing', l)}</h1>
         <p>${linkButton(m.t('newDocument', l), '/records/outgoing/new', 'primary')}</p>
         <form method="get" action="/records/outgoing" class="search-form" aria-label="${m.t('filters', l)}">
@@ -251,7 +251,7 @@ export function registerOutgoingPages(app: App, service: RecordsService): void {
         </ul>`
       : html`<p class="empty">${m.t('noAttachments', l)}</p>`;
     const done = o.done && o.done in doneKey ? doneKey[o.done as keyof typeof doneKey] : null;
-    const body = html`${deskTabs('outgoing', l)}
+    const body = html`${deskTabs('outgoing', l, request.ctx.actor)}
       <h1>${r.subject}</h1>
       ${done ? notice(m.t(done, l, { code }), 'success') : ''}
       ${o.failure ? notice(o.failure, 'warning') : ''}
@@ -333,7 +333,10 @@ export function registerOutgoingPages(app: App, service: RecordsService): void {
     const [inc, out] = q
       ? await Promise.all([incoming.search(request.ctx, q, 50), outgoing.search(request.ctx, q, 50)])
       : [[], []];
-    const body = html`${deskTabs('search', l)}
+    const actor = request.ctx.actor;
+    // A specialist alone has no outgoing register: only the incoming half is theirs.
+    const readsOutgoing = canAtDesk(actor, deskAgencyOf(actor) ?? '', 'readOutgoing');
+    const body = html`${deskTabs('search', l, actor)}
       <h1>${m.t('search', l)}</h1>
       <form method="get" action="/records/search" class="search-form" aria-label="${m.t('search', l)}">
         ${input({ name: 'q', label: m.t('q', l), value: q, type: 'search', hint: m.t('searchHint', l), maxLength: 200 })}
@@ -358,8 +361,12 @@ export function registerOutgoingPages(app: App, service: RecordsService): void {
                 }),
                 empty: m.t('noIncoming', l),
               })}
-              <h2>${m.t('outgoing', l)}</h2>
-              ${outgoingTable(out, l)}`
+              ${
+                readsOutgoing
+                  ? html`<h2>${m.t('outgoing', l)}</h2>
+                      ${outgoingTable(out, l)}`
+                  : ''
+              }`
           : ''
       }`;
     return renderPage(request, reply, { title: m.t('search', l), body });

@@ -1,24 +1,27 @@
 /** Pieces shared by the records pages: tabs, status and priority labels, downloads. */
 import type { FastifyReply } from 'fastify';
 import type { Readable } from 'node:stream';
+import type { Actor } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { formatDate, formatDateTime, type Locale } from '../../../platform/i18n/index.ts';
 import { tag } from '../../../platform/pages/components.ts';
 import { html, type SafeHtml } from '../../../platform/pages/html.ts';
+import { canAtDesk, deskAgencyOf } from '../policies.ts';
 import { recordsMessages as m } from './messages.ts';
 
 type Key = Parameters<typeof m.t>[0];
 
-/** The desk's own navigation: incoming, outgoing, search. */
-export function deskTabs(current: 'incoming' | 'outgoing' | 'search', l: Locale): SafeHtml {
+/** The desk's own navigation: incoming, outgoing (for those who may read it), search. */
+export function deskTabs(current: 'incoming' | 'outgoing' | 'search', l: Locale, actor: Actor): SafeHtml {
   const tab = (key: 'incoming' | 'outgoing' | 'search', href: string) =>
     current === key
       ? html`<a href="${href}" aria-current="page"><strong>${m.t(key, l)}</strong></a>`
       : html`<a href="${href}">${m.t(key, l)}</a>`;
+  const outgoing = canAtDesk(actor, deskAgencyOf(actor) ?? '', 'readOutgoing');
   return html`<nav aria-label="${m.t('tabs', l)}">
     <p>
-      ${tab('incoming', '/records/incoming')} · ${tab('outgoing', '/records/outgoing')} ·
-      ${tab('search', '/records/search')}
+      ${tab('incoming', '/records/incoming')} ·
+      ${outgoing ? html`${tab('outgoing', '/records/outgoing')} · ` : ''}${tab('search', '/records/search')}
     </p>
   </nav>`;
 }
