@@ -9,6 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { createDirectoryModule, type AgencySummary } from '../../src/modules/directory/index.ts';
 import { createDossiersSync } from '../../src/modules/dossiers/sync/index.ts';
 import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
+import { systemContext } from '../../src/platform/context.ts';
+import { startWorker } from '../../src/platform/jobs/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { StatusChange } from '../../src/modules/dossiers/index.ts';
 import { signedQuery } from '../../src/modules/payments/protocol.ts';
@@ -352,5 +354,115 @@ describe('dossiers: the officer asks for a financial obligation (status 6)', () 
     const openapi = await (await fetch(`${h.baseUrl}/openapi.json`)).text();
     for (const p of ['request-payment', 'record-payment', 'fee-requests'])
       assert.ok(openapi.includes(`/api/v1/backoffice/dossiers/{id}/${p}`), `OpenAPI documents ${p}`);
+  });
+  it('paying a request twice over gives back the payment still waiting; a paid request is refused with its own code', async () => {
+    const s = h.dossiers.service;
+    const applicant = citizenCtx();
+    const d = await taken(applicant);
+    const asked = await s.requestPayment(specialist, d.id, { version: d.rowVersion, items });
+    // Two tabs, or a double submit: one payment, the same link.
+    const [first, second] = await Promise.all([
+      s.payRequested(applicant, d.id),
+      s.payRequested(applicant, d.id),
+    ]);
+    assert.equal(second, first);
+    const paymentId = /^\/payments\/([0-9a-f-]{36})\/pay$/.exec(first)?.[1] ?? '';
+    await h.payments.service.startPayment(applicant, paymentId); // at the gateway: pending
+    assert.equal(await s.payRequested(applicant, d.id), first, 'a pending payment is given back too');
+    assert.deepEqual(
+      (await s.paymentsOf(applicant, d.id)).map((p) => p.id),
+      [paymentId],
+      'the applicant has one payment to pay, not three',
+    );
+    await s.recordPayment(desk, d.id, { version: asked.rowVersion });
+    await assert.rejects(s.payRequested(applicant, d.id), rejectsWith('DOSSIER_FEE_REQUEST_PAID', 409));
+    assert.equal((await s.paymentsOf(applicant, d.id)).length, 1);
+  });
+
+  it('money taken online after cash at the counter: the officer sees it, it is audited and refunded through payments', async () => {
+    const s = h.dossiers.service;
+    const citizen = await registerCitizen(h.asTestApp, { fullName: 'Vũ Thị Nộp Trùng' });
+    const applicant = citizenCtx(citizen.accountId);
+    const d = await taken(applicant);
+    const asked = await s.requestPayment(specialist, d.id, { version: d.rowVersion, items });
+    const paymentId =
+      /^\/payments\/([0-9a-f-]{36})\/pay$/.exec(await s.payRequested(applicant, d.id))?.[1] ?? '';
+    const gatewayUrl = await h.payments.service.startPayment(applicant, paymentId);
+    // While the applicant is on the gateway's page, the desk takes the same amount in cash…
+    const resumed = await s.recordPayment(desk, d.id, { version: asked.rowVersion });
+    // …then the applicant confirms: the gateway takes the money and notifies us.
+    const back = await h.gateway.pay(gatewayUrl, 'success');
+    await citizen.client.get(back.slice(h.baseUrl.length));
+    const system = systemContext('test');
+    const payment = await h.payments.service.getPayment(system, paymentId);
+    assert.equal(payment.status, 'paid', 'the gateway took the money');
+
+    // Nothing moves on the dossier, but nothing is ignored either.
+    const after = await s.officerDossier(desk, d.id);
+    assert.equal(after.status, 'processing');
+    assert.equal(after.rowVersion, resumed.rowVersion);
+    const [request] = await s.feeRequests(desk, d.id);
+    assert.equal(request?.paidVia, 'cash');
+    assert.deepEqual(
+      request?.paidTwice.map((p) => [p.paymentId, p.amount, p.refunded]),
+      [[paymentId, 650_000, false]],
+    );
+    const audit = await h.db.database.pool.query<{ details: { settledVia?: string; amount?: number } }>(
+      `SELECT details FROM audit_events WHERE action = 'dossiers.requested_fee_paid_twice' AND $1 = ANY(subject_ids)`,
+      [paymentId],
+    );
+    assert.deepEqual(
+      audit.rows.map((r) => [r.details.settledVia, r.details.amount]),
+      [['cash', 650_000]],
+    );
+    const officer = await h.official(agency.id, ['one_stop_officer']);
+    const page = await officer.get(`/one-stop/dossiers/${d.id}`);
+    assert.ok(
+      page.html.includes('Đã nhận thêm 650.000 đ thanh toán trực tuyến'),
+      'the officer reads it on the dossier',
+    );
+    assert.ok(page.html.includes('khoản nộp trùng đang được hoàn trả'));
+    assert.ok(
+      (await s.timeline(desk, d.id)).some(
+        (e) => e.kind === 'fee_paid' && /Nộp trùng 650000 VND/.test(e.note ?? ''),
+      ),
+    );
+
+    // The refund goes through the payments module (and the gateway) after the commit, by a job.
+    const worker = await startWorker({
+      pool: h.db.database.pool,
+      jobs: h.dossiers.jobs,
+      concurrency: 1,
+      logger: createLogger('silent'),
+    });
+    try {
+      for (let i = 0; i < 200; i++) {
+        if ((await h.payments.service.getPayment(system, paymentId)).status === 'refunded') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await worker.stop();
+    }
+    const refunded = await h.payments.service.getPayment(system, paymentId);
+    assert.equal(refunded.status, 'refunded');
+    assert.equal(
+      h.gateway.transactions.get(refunded.txnRef)?.refundedAmount,
+      650_000,
+      'the gateway gave it back',
+    );
+    // Run again (a retry after a crash): nothing more is refunded.
+    const job = h.dossiers.jobs.find((j) => j.name === 'dossiers.refund_paid_twice');
+    await job?.handle({ paymentId, dossierId: d.id }, { attempt: 2, jobId: 'retry' });
+    assert.equal((await h.payments.service.refundsOf(system, paymentId)).length, 1);
+    assert.equal(h.gateway.transactions.get(refunded.txnRef)?.refundedAmount, 650_000);
+    const [settled] = await s.feeRequests(applicant, d.id);
+    assert.equal(settled?.paidTwice[0]?.refunded, true, 'the applicant sees the refund too');
+    assert.ok(
+      (await officer.get(`/one-stop/dossiers/${d.id}`)).html.includes('khoản nộp trùng đã được hoàn trả'),
+    );
+    // Paying it once more is refused on the applicant's page, in words.
+    const again = await citizen.client.post(`/dossiers/${d.id}/pay-request`, {});
+    assert.equal(again.status, 409);
+    assert.ok(again.html.includes('Khoản nghĩa vụ tài chính này đã được nộp'));
   });
 });

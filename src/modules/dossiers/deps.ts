@@ -14,7 +14,7 @@ import type { MalwareScanner } from './files.ts';
 import type { DossierObserver } from './observers.ts';
 
 export type DossiersDirectory = Pick<FullDirectoryService, 'getAgency' | 'getAgencyDetail' | 'search'>;
-export type DossiersPayments = Pick<PaymentsService, 'createPayment' | 'paymentsOf' | 'enabled'>;
+export type DossiersPayments = Pick<PaymentsService, 'createPayment' | 'paymentsOf' | 'refund' | 'enabled'>;
 export type DossiersNotify = Pick<NotifyService, 'notify'>;
 export type DossiersCatalogue = Pick<ServicesService, 'getPublished' | 'getVersion'>;
 

@@ -32,6 +32,10 @@ export const NoFeeToPay = defineError('DOSSIER_NO_FEE', 409, {
   vi: 'Hồ sơ không có khoản phí nào cần nộp.',
   en: 'There is no fee to pay for this dossier.',
 });
+export const FeeRequestPaid = defineError('DOSSIER_FEE_REQUEST_PAID', 409, {
+  vi: 'Khoản nghĩa vụ tài chính này đã được nộp; không cần thanh toán lại.',
+  en: 'This financial obligation has already been paid; there is nothing more to pay.',
+});
 export const LookupFailed = defineError('DOSSIER_LOOKUP_FAILED', 404, {
   vi: 'Mã hồ sơ hoặc mã tra cứu không đúng.',
   en: 'The dossier code or lookup key is wrong.',

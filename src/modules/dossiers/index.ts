@@ -26,6 +26,7 @@ import type {
 import { noOfficials } from './deps.ts';
 import { acceptAllScanner } from './files.ts';
 import { createDeadlineJobs } from './jobs.ts';
+import { paidTwiceRefundJob } from './service-payment-request.ts';
 import type { DossierObserver } from './observers.ts';
 import { registerDossierRoutes } from './routes.ts';
 import { registerWorkflowRoutes } from './routes-workflow.ts';
@@ -142,7 +143,7 @@ export function createDossiersModule(deps: {
           hasRole(actor, 'specialist', 'unit_leader', 'one_stop_officer', 'admin'),
       },
     ],
-    jobs: [deadlines.job],
+    jobs: [deadlines.job, paidTwiceRefundJob({ payments: deps.payments, logger: deps.logger })],
     scheduleDeadlines: () => deadlines.schedule(),
     checkDeadlines: () => deadlines.run(),
     onPaid: (trx, payment) => service.onPaid(trx, payment),

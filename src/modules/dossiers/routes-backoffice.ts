@@ -70,6 +70,12 @@ const feeRequestSchema = z
     requestedAt: z.iso.datetime(),
     paidAt: isoTime,
     paidVia: z.enum(['online', 'cash']).nullable(),
+    paidTwice: z
+      .array(
+        z.object({ paymentId: z.uuid(), amount: z.number().int(), paidAt: isoTime, refunded: z.boolean() }),
+      )
+      .max(100)
+      .describe('Money taken online after the request was paid (cash first), each refunded automatically'),
   })
   .meta({ id: 'DossierFeeRequest' });
 

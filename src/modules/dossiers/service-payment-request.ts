@@ -5,13 +5,16 @@
 // with its holder, and the legal clock does not count the wait (the due date moves by the working
 // days waited, as a paused supplement does).
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { recordAudit } from '../../platform/audit/chain.ts';
 import { localDay } from '../../platform/calendar/index.ts';
 import { hasRole, systemContext, type RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import { defineJob, enqueue, type JobDefinition } from '../../platform/jobs/index.ts';
 import type { PaymentView } from '../payments/index.ts';
 import type { DossiersDeps } from './deps.ts';
-import { DossierInvalid, NoFeeToPay, NoOpenStep, StepNotYours } from './errors.ts';
+import { DossierInvalid, FeeRequestPaid, NoFeeToPay, NoOpenStep, StepNotYours } from './errors.ts';
 import { dossiersRepo, feeRequestsRepo, type DossierRow, type FeeRequestRow } from './repo.ts';
 import type { FeeRequestItem } from './tables.ts';
 import { requireHolder, requireLeader } from './service-process.ts';
@@ -41,9 +44,14 @@ export interface FeeRequestView {
   requestedAt: string;
   paidAt: string | null;
   paidVia: 'online' | 'cash' | null;
+  /** Money taken online for the request after it was settled (cash at the counter first), each refunded. */
+  paidTwice: { paymentId: string; amount: number; paidAt: string | null; refunded: boolean }[];
 }
 
-const toRequestView = (r: FeeRequestRow): FeeRequestView => ({
+const isPaid = (p: PaymentView) =>
+  p.status === 'paid' || p.status === 'refunded' || p.status === 'partially_refunded';
+
+const toRequestView = (r: FeeRequestRow, payments: readonly PaymentView[]): FeeRequestView => ({
   id: r.id,
   items: r.items,
   total: Number(r.total),
@@ -52,6 +60,14 @@ const toRequestView = (r: FeeRequestRow): FeeRequestView => ({
   requestedAt: r.requested_at.toISOString(),
   paidAt: r.paid_at ? r.paid_at.toISOString() : null,
   paidVia: r.paid_via,
+  paidTwice: payments
+    .filter((p) => r.paid_at && p.id !== r.payment_id && isPaid(p) && feeRequestOf(p) === r.id)
+    .map((p) => ({
+      paymentId: p.id,
+      amount: p.amount,
+      paidAt: p.paidAt,
+      refunded: p.status === 'refunded',
+    })),
 });
 
 /** Payment items of a fee request carry `YC-{request id}-{n}` as their code. */
@@ -84,9 +100,77 @@ function cleanItems(items: readonly { name?: unknown; amount?: unknown }[] | und
 
 const vnd = (n: number) => `${new Intl.NumberFormat('vi-VN').format(n)} đ`;
 
+const PAID_TWICE_JOB = 'dossiers.refund_paid_twice';
+
+/**
+ * The job that refunds, through the payments module, money taken online for a fee request that
+ * was already settled (in cash at the counter meanwhile, or by another payment): run after the paying transaction
+ * commits, since the refund calls the gateway. Idempotent: once nothing is left to refund, done.
+ */
+export function paidTwiceRefundJob(deps: Pick<DossiersDeps, 'payments' | 'logger'>): JobDefinition {
+  return defineJob({
+    name: PAID_TWICE_JOB,
+    payload: z.object({ paymentId: z.uuid(), dossierId: z.uuid() }),
+    async handle({ paymentId, dossierId }) {
+      if (!deps.payments) throw new Error('online payment is off: refund by hand');
+      try {
+        await deps.payments.refund(systemContext(PAID_TWICE_JOB), paymentId, {
+          reason: 'Hoàn trả khoản nộp trùng: nghĩa vụ tài chính của hồ sơ đã được nộp trước đó',
+        });
+      } catch (error) {
+        // A retry after the gateway refunded it: nothing is left to refund.
+        if (error instanceof AppError && error.code === 'PAYMENT_REFUND_TOO_LARGE') return;
+        throw error;
+      }
+      deps.logger.info({ action: PAID_TWICE_JOB, paymentId, dossierId }, 'payment taken twice refunded');
+    },
+  });
+}
+
 export function createFeeRequests(deps: DossiersDeps) {
   const { db } = deps;
   const engine = createEngine(deps);
+  const refundJob = paidTwiceRefundJob(deps);
+
+  /**
+   * Money taken online for a request already settled (paid in cash at the counter while the
+   * applicant was at the gateway): never ignored — a timeline entry the officer and the applicant
+   * see, an audit event, and the payment's refund queued (the gateway is called after the commit).
+   */
+  async function paidTwice(trx: Tx, row: DossierRow, request: FeeRequestRow, payment: PaymentView) {
+    const first = request.paid_via === 'cash' ? 'tiền mặt tại quầy' : 'trực tuyến';
+    await dossiersRepo.addEvent(trx, {
+      dossierId: row.id,
+      kind: 'fee_paid',
+      status: row.status,
+      note: `Nộp trùng ${payment.amount} VND trực tuyến (mã ${payment.txnRef}) sau khi đã nộp ${first}: hoàn trả tự động`,
+      actorKind: 'system',
+    });
+    await recordAudit(trx, systemContext(PAID_TWICE_JOB), {
+      action: 'dossiers.requested_fee_paid_twice',
+      subjectType: 'dossier',
+      subjectIds: [row.id, payment.id],
+      agencyId: row.agency_id,
+      details: {
+        code: row.code,
+        requestId: request.id,
+        amount: payment.amount,
+        txnRef: payment.txnRef,
+        settledVia: request.paid_via,
+        refund: 'queued',
+      },
+    });
+    await enqueue(
+      trx,
+      refundJob,
+      { paymentId: payment.id, dossierId: row.id },
+      { jobKey: `${PAID_TWICE_JOB}:${payment.id}` },
+    );
+    deps.logger.warn(
+      { action: 'dossiers.requested_fee_paid_twice', dossierId: row.id, paymentId: payment.id },
+      'fee request paid twice: refund queued',
+    );
+  }
 
   /**
    * The request is settled: the dossier resumes processing (4) at the step that asked, for its
@@ -230,49 +314,79 @@ export function createFeeRequests(deps: DossiersDeps) {
       });
     },
 
-    /** The dossier's fee requests, for its applicant and the agency's officers. */
+    /**
+     * The dossier's fee requests, for its applicant and the agency's officers, with any money
+     * taken online after a request was settled (and whether it is refunded yet).
+     */
     async feeRequests(ctx: RequestContext, id: string): Promise<FeeRequestView[]> {
       await readable(db, ctx, id);
-      return (await feeRequestsRepo.ofDossier(db, id)).map(toRequestView);
+      const rows = await feeRequestsRepo.ofDossier(db, id);
+      const payments =
+        deps.payments && rows.some((r) => r.paid_at) ? await deps.payments.paymentsOf(ctx, id) : [];
+      return rows.map((r) => toRequestView(r, payments));
     },
 
     /**
      * The applicant starts paying the request: a payment through the payments module (created
      * now, not at the request: a payment expires after minutes); returns where to send the browser.
+     * Once per request: a payment of it still waiting (two tabs, a double submit) is given back,
+     * and a request already paid is refused (409 DOSSIER_FEE_REQUEST_PAID).
      */
     async payRequested(ctx: RequestContext, id: string): Promise<string> {
       const row = await ownDossier(db, ctx, id);
-      requireState(row, ['awaiting_payment']);
-      const request = await feeRequestsRepo.unpaid(db, row.id);
-      if (!request || !deps.payments || !row.applicant_account_id) throw NoFeeToPay();
-      const { payment } = await deps.payments.createPayment(ctx, {
-        payerAccountId: row.applicant_account_id,
-        payerName: row.applicant_name,
-        agencyId: row.agency_id,
-        agencyName: row.agency_name,
-        reference: { kind: 'dossier', id: row.id, code: row.code ?? row.id },
-        items: request.items.map((i, n) => ({
-          kind: 'phi' as const,
-          code: `YC-${request.id}-${n + 1}`,
-          name: i.name,
-          amount: i.amount,
-        })),
-        expectedTotal: Number(request.total),
-        description: `Nghĩa vụ tài chính hồ sơ ${row.code ?? ''}`.slice(0, 255),
-        returnPath: `/dossiers/${row.id}`,
+      const payments = deps.payments;
+      if (!payments || !row.applicant_account_id) throw NoFeeToPay();
+      const payerAccountId = row.applicant_account_id;
+      // The dossier's row is locked while a waiting payment is looked for and, if there is none,
+      // created (on the payments module's own connection, committed before this lock is let go):
+      // a second call waits here, then finds the payment the first one made.
+      return db.transaction().execute(async (trx) => {
+        const locked = await dossiersRepo.byId(trx, row.id, true);
+        const requests = await feeRequestsRepo.ofDossier(trx, row.id);
+        const request = requests.find((r) => r.paid_at === null);
+        if (!locked || !request) throw requests.length ? FeeRequestPaid() : NoFeeToPay();
+        requireState(locked, ['awaiting_payment']);
+        const now = deps.now().getTime();
+        const waiting = (await payments.paymentsOf(ctx, row.id)).find(
+          (p) =>
+            feeRequestOf(p) === request.id &&
+            (p.status === 'created' || p.status === 'pending') &&
+            Date.parse(p.expiresAt) > now,
+        );
+        if (waiting) return `/payments/${waiting.id}/pay`;
+        const { payment } = await payments.createPayment(ctx, {
+          payerAccountId,
+          payerName: row.applicant_name,
+          agencyId: row.agency_id,
+          agencyName: row.agency_name,
+          reference: { kind: 'dossier', id: row.id, code: row.code ?? row.id },
+          items: request.items.map((i, n) => ({
+            kind: 'phi' as const,
+            code: `YC-${request.id}-${n + 1}`,
+            name: i.name,
+            amount: i.amount,
+          })),
+          expectedTotal: Number(request.total),
+          description: `Nghĩa vụ tài chính hồ sơ ${row.code ?? ''}`.slice(0, 255),
+          returnPath: `/dossiers/${row.id}`,
+        });
+        return `/payments/${payment.id}/pay`;
       });
-      return `/payments/${payment.id}/pay`;
     },
 
     /**
      * The payments hook for a request's payment, inside the paying transaction: the request paid
-     * and the dossier back to processing, once (a second notification finds it paid).
+     * and the dossier back to processing, once (the payments module answers a repeated
+     * notification itself). Another payment for a request already settled is money taken twice:
+     * recorded and refunded (`paidTwice`).
      */
     async onRequestPaid(trx: Tx, payment: PaymentView, requestId: string): Promise<void> {
       const row = await dossiersRepo.byId(trx, payment.reference.id, true);
       if (!row) return;
       const request = (await feeRequestsRepo.ofDossier(trx, row.id)).find((r) => r.id === requestId);
-      if (!request || request.paid_at || Number(request.total) !== payment.amount) return;
+      if (!request) return;
+      if (request.paid_at && request.payment_id !== payment.id) return paidTwice(trx, row, request, payment);
+      if (request.paid_at || Number(request.total) !== payment.amount) return;
       await settle(trx, systemContext('dossiers.requested_fee_paid'), row, request, {
         at: payment.paidAt ? new Date(payment.paidAt) : deps.now(),
         via: 'online',

@@ -70,19 +70,29 @@ export function feeText(d: DossierView, l: Locale): string {
 export function feeRequestsTables(requests: readonly FeeRequestView[], l: Locale): SafeHtml {
   if (!requests.length) return html``;
   return html`<h2>${bm.t('feeRequests', l)}</h2>
-    ${requests.map((r) =>
-      table({
-        caption: `${formatDateTime(r.requestedAt)} — ${
-          r.paidAt
-            ? bm.t(r.paidVia === 'cash' ? 'feePaidCash' : 'feePaidOnline', l, {
-                at: formatDateTime(r.paidAt),
-              })
-            : bm.t('feeUnpaidState', l)
-        }`,
-        headers: [bm.t('feeName', l), bm.t('feeAmount', l)],
-        rows: [...r.items.map((i) => [i.name, vnd(i.amount)]), [bm.t('feeTotal', l), vnd(r.total)]],
-        empty: '',
-      }),
+    ${requests.map(
+      (r) =>
+        html`${table({
+          caption: `${formatDateTime(r.requestedAt)} — ${
+            r.paidAt
+              ? bm.t(r.paidVia === 'cash' ? 'feePaidCash' : 'feePaidOnline', l, {
+                  at: formatDateTime(r.paidAt),
+                })
+              : bm.t('feeUnpaidState', l)
+          }`,
+          headers: [bm.t('feeName', l), bm.t('feeAmount', l)],
+          rows: [...r.items.map((i) => [i.name, vnd(i.amount)]), [bm.t('feeTotal', l), vnd(r.total)]],
+          empty: '',
+        })}
+        ${r.paidTwice.map((p) =>
+          notice(
+            bm.t(p.refunded ? 'feePaidTwiceRefunded' : 'feePaidTwiceRefunding', l, {
+              amount: vnd(p.amount),
+              at: p.paidAt ? formatDateTime(p.paidAt) : '—',
+            }),
+            'warning',
+          ),
+        )}`,
     )}`;
 }
 

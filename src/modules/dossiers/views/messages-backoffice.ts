@@ -224,6 +224,14 @@ export const bm = defineMessages('dossiers-backoffice', {
   feeUnpaidState: { vi: 'Chưa nộp', en: 'Not paid' },
   feePaidOnline: { vi: 'Đã nộp trực tuyến {at}', en: 'Paid online {at}' },
   feePaidCash: { vi: 'Đã nộp tiền mặt {at}', en: 'Paid in cash {at}' },
+  feePaidTwiceRefunding: {
+    vi: 'Đã nhận thêm {amount} thanh toán trực tuyến lúc {at}, sau khi khoản này đã được nộp: khoản nộp trùng đang được hoàn trả.',
+    en: 'A further {amount} was paid online at {at}, after this had been paid: the duplicate payment is being refunded.',
+  },
+  feePaidTwiceRefunded: {
+    vi: 'Đã nhận thêm {amount} thanh toán trực tuyến lúc {at}, sau khi khoản này đã được nộp: khoản nộp trùng đã được hoàn trả.',
+    en: 'A further {amount} was paid online at {at}, after this had been paid: the duplicate payment has been refunded.',
+  },
   recordPayment: { vi: 'Xác nhận đã thu tiền mặt', en: 'Record payment received in cash' },
   payRequested: { vi: 'Nộp phí, lệ phí được yêu cầu', en: 'Pay the requested fees' },
   payRequestedAsked: {
