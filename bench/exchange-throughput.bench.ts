@@ -1,7 +1,9 @@
 /**
  * Throughput of the axis beside the hello-world baseline of the same run: unsigned packets
  * (10 KB of header text + a 100 KB PDF) sent concurrently through the API, then delivered by the
- * workers; and one 50 MB packet streamed in, with the server's peak RSS growth.
+ * workers; then packets offered on a fixed schedule (open loop, workers delivering meanwhile) at
+ * the issue's 500/s and at half the closed loop's rate, each latency counted from its scheduled
+ * time; and one 50 MB packet streamed in, with the server's peak RSS growth.
  *
  * The client that sends the packets runs in a child process (bench/support/packet-client.ts).
  *
@@ -97,6 +99,22 @@ async function main(): Promise<number> {
     }),
   );
   const deliverSeconds = (performance.now() - deliverStarted) / 1000;
+  // Open loop, with the workers delivering meanwhile: packets offered on a schedule, each
+  // latency counted from its scheduled time — at the issue's 500/s, and at half of what the
+  // closed loop above reached (the latency a deployment sees below saturation).
+  const paced: LoadResult[] = [];
+  let offset = PACKETS + 2;
+  for (const rate of [500, Math.max(1, Math.round(accept.rps / 2))]) {
+    const count = Math.min(PACKETS, Math.max(200, rate * 4));
+    const pacedBodies = Array.from({ length: count }, (_, n) => packetOf(offset + n));
+    offset += count;
+    const { run: pacedRun, result } = await sendPackets(t, token, pacedBodies, {
+      concurrency: 64,
+      phase: `paced-${rate}`,
+      rate,
+    });
+    paced.push({ ...acceptRow(`paced ${rate}/s`, pacedRun, result, ['201']), connections: 64 });
+  }
   await worker.stop();
   const delivered: LoadResult = {
     ...accept,
@@ -158,8 +176,14 @@ async function main(): Promise<number> {
     console.log(`  ${(n / PACKETS).toFixed(2).padStart(5)}  ${text}`);
   const targets: Target[] = [
     { text: `accept + deliver ≥ 500 packets/s (got ${both.rps.toFixed(0)})`, met: both.rps >= 500 },
-    { text: `accept p99 < 50 ms (got ${accept.p99} ms)`, met: accept.p99 < 50 },
-    { text: `no errors (got ${errors})`, met: errors === 0 },
+    {
+      text: `accept p99 < 50 ms at 500 packets/s offered (got ${paced[0]?.p99} ms, ${paced[0]?.rps.toFixed(0)}/s answered)`,
+      met: (paced[0]?.p99 ?? Infinity) < 50 && (paced[0]?.rps ?? 0) >= 490,
+    },
+    {
+      text: `no errors (got ${errors + paced.reduce((n, r) => n + r.errors, 0)})`,
+      met: errors + paced.reduce((n, r) => n + r.errors, 0) === 0,
+    },
     {
       text: `50 MB packet accepted with peak RSS growth < 150 MB (got ${growthMb.toFixed(0)} MB, HTTP ${bigResponse.status})`,
       met: bigResponse.status === 201 && growthMb < 150,
@@ -168,7 +192,7 @@ async function main(): Promise<number> {
   const code = report(
     `Exchange: ${PACKETS} unsigned packets of ${Math.round((bodies[0]?.length ?? 0) / 1024)} KB`,
     hello,
-    [accept, delivered, both],
+    [accept, delivered, both, ...paced],
     targets,
   );
   await t.close();

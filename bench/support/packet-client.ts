@@ -24,6 +24,13 @@ export interface PostRun {
   file: string;
   sizes: number[];
   concurrency: number;
+  /**
+   * Packets per second offered on a fixed schedule (open loop), over at most `concurrency`
+   * connections; each latency counts from the packet's scheduled time, so a server that falls
+   * behind is not excused by the client waiting for it. Unset: each connection sends as soon as
+   * its previous answer arrived (closed loop).
+   */
+  rate?: number;
 }
 
 export interface PostResult {
@@ -81,7 +88,7 @@ export async function sendPackets(
   t: { baseUrl: string; config: { databaseUrl: string | undefined } },
   token: string,
   bodies: Buffer[],
-  o: { concurrency: number; phase: string },
+  o: { concurrency: number; phase: string; rate?: number },
 ): Promise<{ run: PostRun; result: PostResult; cpu: Awaited<ReturnType<typeof cpuPer>> }> {
   const packets = packetFile(bodies);
   const client = startPacketClient();
@@ -91,6 +98,7 @@ export async function sendPackets(
     file: packets.file,
     sizes: packets.sizes,
     concurrency: o.concurrency,
+    ...(o.rate ? { rate: o.rate } : {}),
   };
   try {
     const cpu = await cpuPer(t.config.databaseUrl, bodies.length, () =>
@@ -141,9 +149,8 @@ async function postAll(run: PostRun): Promise<PostResult> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let signatureValid = 0;
-  const postOne = (body: Buffer) =>
+  const postOne = (body: Buffer, t0 = performance.now()) =>
     new Promise<void>((resolve, reject) => {
-      const t0 = performance.now();
       const request = http.request(
         target,
         {
@@ -174,14 +181,25 @@ async function postAll(run: PostRun): Promise<PostResult> {
   let next = 0;
   const cpu0 = process.cpuUsage();
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: run.concurrency }, async () => {
-      for (let n = next++; n < bodies.length; n = next++) {
-        const body = bodies[n];
-        if (body) await postOne(body);
-      }
-    }),
-  );
+  const rate = run.rate;
+  if (rate)
+    await Promise.all(
+      bodies.map(async (body, n) => {
+        const due = started + (n * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        await postOne(body, due);
+      }),
+    );
+  else
+    await Promise.all(
+      Array.from({ length: run.concurrency }, async () => {
+        for (let n = next++; n < bodies.length; n = next++) {
+          const body = bodies[n];
+          if (body) await postOne(body);
+        }
+      }),
+    );
   const elapsedMs = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
   agent.destroy();
