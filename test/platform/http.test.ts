@@ -56,6 +56,14 @@ describe('HTTP platform', () => {
     assert.match(vi.html, /Người dân và doanh nghiệp/);
     assert.match(vi.response.headers.get('content-security-policy') ?? '', /default-src 'self'/);
     assert.equal(vi.response.headers.get('x-content-type-options'), 'nosniff');
+    assert.match(vi.response.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+    assert.equal(vi.response.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(vi.response.headers.get('cross-origin-opener-policy'), 'same-origin');
+    // An API answer and an error carry them too.
+    const api = await fetch(`${t.baseUrl}/api/v1/nothing-here`);
+    assert.equal(api.status, 404);
+    assert.equal(api.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(api.headers.get('x-frame-options'), 'SAMEORIGIN');
     const en = await client.get('/?lang=en');
     assert.match(en.html, /<html lang="en">/);
     assert.match(en.html, /Citizens and businesses/);

@@ -5,6 +5,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -22,6 +23,27 @@ import { pickLocale } from '../i18n/index.ts';
 import { createMetrics } from './metrics.ts';
 import { errorBody, toAppError, wantsHtml, type ErrorPageRenderer } from './errors.ts';
 import type { ActorResolver, App, HttpModule } from './types.ts';
+
+/** The headers a request-independent middleware sets, taken from one run against a recording response. */
+function staticHeaders(
+  middleware: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void,
+): [string, string][] {
+  const headers: [string, string][] = [];
+  let finished = false;
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => {
+      headers.push([name, Array.isArray(value) ? value.join(', ') : String(value)]);
+    },
+    removeHeader: () => undefined,
+  };
+  middleware({ headers: {} } as IncomingMessage, recorder as unknown as ServerResponse, (error) => {
+    if (error) throw error instanceof Error ? error : new Error('security headers middleware failed');
+    finished = true;
+  });
+  if (!finished || headers.length === 0)
+    throw new Error('security headers middleware did not finish at once');
+  return headers;
+}
 
 export interface HttpDeps {
   config: Config;
@@ -76,8 +98,12 @@ export async function createHttpServer(deps: HttpDeps): Promise<App> {
     },
     strictTransportSecurity: config.baseUrl.startsWith('https://'),
   });
-  app.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  // They depend on nothing in the request (no nonces): taken once, set by a plain loop (running
+  // helmet's ten middlewares per request was 4% of an API request's CPU).
+  const headers = staticHeaders(securityHeaders);
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    done();
   });
   await app.register(fastifyCsrf, {
     cookieKey: 'lt_csrf',
