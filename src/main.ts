@@ -144,6 +144,7 @@ export async function buildPlatform(deps: {
     config,
     directory: directory.service,
     notify: notify.service,
+    pool: database.pool,
     upstream: upstreamConfigFromEnv({
       OIDC_UPSTREAM_ISSUER: config.oidcUpstream.issuer,
       OIDC_UPSTREAM_CLIENT_ID: config.oidcUpstream.clientId,

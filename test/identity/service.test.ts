@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { systemContext, type RequestContext } from '../../src/platform/context.ts';
 import { AppError } from '../../src/platform/errors.ts';
+import type { ChangeListener } from '../../src/platform/db/listen.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createIdentityModule, type IdentityModule } from '../../src/modules/identity/index.ts';
 import { totpCode } from '../../src/modules/identity/crypto.ts';
@@ -19,6 +20,7 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
 describe('identity service on a real database', () => {
   let t: TestApp;
   let identity: IdentityModule;
+  let listener: ChangeListener;
   let clock: Date;
   let agencyId: string;
   const ctx = (): RequestContext => ({ ...systemContext('test'), requestId: 'r1', ip: '127.0.0.1' });
@@ -58,12 +60,22 @@ describe('identity service on a real database', () => {
       config: t.config,
       directory: t.platform.directory.service,
       options: { now: () => clock, passwordHashing: { memoryCost: 1024, timeCost: 1 } },
+      pool: t.database.pool,
     });
+    // As in a running server: validated sessions are kept in memory while the module listens.
+    const { sessions } = identity.service.internals;
+    listener = sessions.listen(t.database.pool, createLogger('silent'));
+    const until = Date.now() + 5000;
+    while (!sessions.listening && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.ok(sessions.listening, 'listening');
   });
   beforeEach(() => {
     clock = new Date('2026-03-02T02:00:00Z');
   });
-  after(() => t.close());
+  after(async () => {
+    await listener.stop();
+    await t.close();
+  });
 
   it('signs in with the right password and refuses a wrong one or an unknown name with the same error', async () => {
     const u = await newOfficial();
@@ -185,6 +197,52 @@ describe('identity service on a real database', () => {
     await identity.service.logoutEverywhere({ ...ctx(), actor });
     assert.equal(await identity.service.resolveSession(a.sessionToken), null);
     assert.equal(await identity.service.resolveSession(b.sessionToken), null);
+  });
+
+  it('refuses a session kept in memory once its 12 hours are over, though it was used a second ago', async () => {
+    const u = await newOfficial();
+    const start = clock.getTime();
+    const s = await signedIn(u.username, u.password);
+    for (let ms = 20 * minute; ms < 12 * 60 * minute; ms += 20 * minute) {
+      clock = new Date(start + ms);
+      assert.ok(await identity.service.resolveSession(s.sessionToken), `valid after ${ms / minute} min`);
+    }
+    clock = new Date(start + 12 * 60 * minute - 2000);
+    assert.ok(
+      await identity.service.resolveSession(s.sessionToken),
+      'used (and recorded) 2 s before the end',
+    );
+    clock = new Date(start + 12 * 60 * minute - 1000);
+    assert.ok(await identity.service.resolveSession(s.sessionToken), 'a second later, from memory');
+    clock = new Date(start + 12 * 60 * minute);
+    assert.equal(await identity.service.resolveSession(s.sessionToken), null, 'absolute expiry');
+    assert.equal(await identity.service.resolveSession(s.sessionToken), null, 'and it stays refused');
+  });
+
+  it('counts idle time from the last recorded use, though uses in between come from memory', async () => {
+    const u = await newOfficial();
+    const start = clock.getTime();
+    const s = await signedIn(u.username, u.password);
+    const valid = async (ms: number) => {
+      clock = new Date(start + ms);
+      return (await identity.service.resolveSession(s.sessionToken)) !== null;
+    };
+    assert.ok(await valid(3000), 'from memory');
+    assert.ok(await valid(2 * minute), 'a use more than a minute after the last recorded one is recorded');
+    assert.ok(await valid(2 * minute + 29 * minute), '29 idle minutes after the recorded use');
+    assert.equal(await valid(2 * minute + 29 * minute + 31 * minute), false, '31 idle minutes');
+  });
+
+  it('never keeps an unknown or signed-out token as valid', async () => {
+    assert.equal(await identity.service.resolveSession('x'.repeat(43)), null);
+    const u = await newOfficial();
+    const s = await signedIn(u.username, u.password);
+    const session = await identity.service.resolveSession(s.sessionToken);
+    assert.ok(session);
+    await identity.service.logout({ ...ctx(), actor: session.actor });
+    assert.equal(await identity.service.resolveSession(s.sessionToken), null);
+    clock = new Date(clock.getTime() + 1000);
+    assert.equal(await identity.service.resolveSession(s.sessionToken), null);
   });
 
   it('disabling an account ends its sessions and refuses sign-in', async () => {

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { listenForNotices, type ChangeListener } from '../../platform/db/listen.ts';
 
 /**
  * In-process cache of resolutions and agency summaries. Any directory write clears it here at
@@ -32,67 +33,17 @@ export function createResolutionCache(max = 20_000): ResolutionCache {
   };
 }
 
-export interface ChangeListener {
-  stop(): Promise<void>;
-}
+export type { ChangeListener };
 
 /**
- * Holds one connection that LISTENs on `directory_changed` and clears `cache` on every
- * notice. A dropped connection is replaced after a short wait, clearing the cache as well
- * (notices may have been missed meanwhile).
+ * Clears `cache` on every `directory_changed` notice, and whenever the listening connection
+ * drops or comes back (notices may have been missed meanwhile).
  */
 export function listenForChanges(pool: pg.Pool, cache: ResolutionCache, logger: Logger): ChangeListener {
-  let client: pg.PoolClient | null = null;
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  const connect = async (): Promise<void> => {
-    if (stopped) return;
-    try {
-      const c = await pool.connect();
-      if (stopped) {
-        c.release();
-        return;
-      }
-      client = c;
-      c.on('notification', (msg) => {
-        if (msg.channel === 'directory_changed') cache.clear();
-      });
-      // A connection is given back once: an error after stop() (the server shutting down) or a
-      // second error of the same connection finds it already released.
-      c.on('error', () => {
-        if (client !== c) return;
-        client = null;
-        c.release(true);
-        cache.clear();
-        schedule();
-      });
-      await c.query('LISTEN directory_changed');
-      cache.clear();
-    } catch (error) {
-      logger.warn({ action: 'directory.listen.failed', err: error }, 'directory change listener failed');
-      client = null;
-      schedule();
-    }
-  };
-  const schedule = () => {
-    if (stopped || timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      void connect();
-    }, 1000);
-    timer.unref();
-  };
-  void connect();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      const c = client;
-      client = null;
-      if (c) {
-        await c.query('UNLISTEN directory_changed').catch(() => undefined);
-        c.release();
-      }
-    },
-  };
+  return listenForNotices(
+    pool,
+    'directory_changed',
+    { onNotice: () => cache.clear(), onGap: () => cache.clear() },
+    logger,
+  );
 }

@@ -1,9 +1,11 @@
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../../platform/config.ts';
 import type Provider from 'oidc-provider';
 import { hasRole, isPlatformAdmin, systemContext, type RequestContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { Unauthenticated } from '../../platform/errors.ts';
+import type { ChangeListener } from '../../platform/db/listen.ts';
 import type { ActorResolver, HttpModule } from '../../platform/http/types.ts';
 import type { JobDefinition } from '../../platform/jobs/index.ts';
 import type { NavItem } from '../../platform/pages/layout.ts';
@@ -60,6 +62,11 @@ export function createIdentityModule(deps: {
   upstream?: UpstreamOidcConfig | null | undefined;
   /** Tunables (hash cost, expiries, clock); production uses the defaults. */
   options?: Partial<IdentityOptions>;
+  /**
+   * With it, the HTTP server keeps validated sessions for a few seconds and holds a LISTEN
+   * connection that drops them when any process ends a session or changes its account.
+   */
+  pool?: pg.Pool | undefined;
 }): IdentityModule {
   const service = createIdentityService(deps);
   const { citizens, pii } = service.internals;
@@ -102,7 +109,7 @@ export function createIdentityModule(deps: {
     service,
     http: {
       name: 'identity',
-      register: (app) =>
+      register(app) {
         registerIdentityRoutes(app, {
           service,
           config: deps.config,
@@ -110,7 +117,18 @@ export function createIdentityModule(deps: {
           provider,
           clients,
           upstream,
-        }),
+        });
+        const pool = deps.pool;
+        if (!pool) return;
+        let listener: ChangeListener | null = null;
+        app.addHook('onReady', (done) => {
+          listener = service.internals.sessions.listen(pool, deps.logger);
+          done();
+        });
+        app.addHook('onClose', async () => {
+          await listener?.stop();
+        });
+      },
     },
     nav: [
       {

@@ -9,6 +9,7 @@ import type { CitizenRepo } from './repo-citizens.ts';
 import { defaultPasswordHashing, type IdentityKeys, type PasswordHashing } from './crypto.ts';
 import type { Decision } from './policies.ts';
 import type { AccountRecord, ClientRow, IdentityRepo } from './repo.ts';
+import type { SessionCache } from './session-cache.ts';
 import type { AccountKind, AccountStatus } from './tables.ts';
 
 /** Tunables of the identity module; tests shorten them and pass their own clock. */
@@ -48,6 +49,8 @@ export interface ServiceDeps {
   keys: IdentityKeys;
   options: IdentityOptions;
   baseUrl: string;
+  /** Validated sessions of this process; forget an account after a commit that changes its sessions. */
+  sessions: SessionCache;
 }
 
 /** An account as shown to people and APIs: never a hash or a secret. */

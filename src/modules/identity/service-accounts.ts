@@ -194,6 +194,7 @@ export function createAccountService(deps: ServiceDeps) {
           }),
         );
       });
+      deps.sessions.forgetAccount(account.id); // name and status are part of a session
       return reload(id);
     },
 
@@ -237,6 +238,7 @@ export function createAccountService(deps: ServiceDeps) {
           },
         });
       });
+      deps.sessions.forgetAccount(account.id);
       return reload(id);
     },
 
@@ -268,6 +270,7 @@ export function createAccountService(deps: ServiceDeps) {
           audit(account, 'identity.account.password_reset', { sessionsEnded: ended }),
         );
       });
+      deps.sessions.forgetAccount(account.id);
       return { temporaryPassword: password };
     },
 

@@ -24,7 +24,7 @@ import {
 } from './errors.ts';
 import { normaliseEmail, normalisePhone } from './citizen-ids.ts';
 import { acceptablePassword, toAccountView, type AccountView, type ServiceDeps } from './model.ts';
-import type { AccountRecord } from './repo.ts';
+import type { AccountRecord, SessionWithAccount } from './repo.ts';
 
 export type LoginResult =
   | { status: 'signed_in'; sessionToken: string; sessionId: string; expiresAt: Date }
@@ -39,7 +39,7 @@ const minute = 60_000;
 
 /** Sign-in, sessions, second factor and what a person does on their own account. */
 export function createAuthService(deps: ServiceDeps) {
-  const { repo, options, keys, db } = deps;
+  const { repo, options, keys, db, sessions } = deps;
   const now = () => options.now();
   // Verified against when the username is unknown, so both answers take the same time.
   const dummyHash = hashPassword(randomToken(), options.passwordHashing);
@@ -158,6 +158,27 @@ export function createAuthService(deps: ServiceDeps) {
     return phone ? repo.citizenAccountByContact({ phone }) : null;
   };
 
+  /** The actor of a session row that passed every check. */
+  const sessionActor = (s: SessionWithAccount): SessionActor | null => {
+    if (s.kind !== 'official')
+      return {
+        actor: { kind: 'citizen', accountId: s.account_id, sessionId: s.session_id },
+        displayName: s.full_name,
+      };
+    if (!s.agency_id) return null;
+    return {
+      actor: {
+        kind: 'official',
+        accountId: s.account_id,
+        agencyId: s.agency_id,
+        roles: s.roles,
+        sessionId: s.session_id,
+        unitId: s.unit_id,
+      },
+      displayName: s.full_name,
+    };
+  };
+
   return {
     /**
      * Opens a session for an account whose owner proved themselves another way (a verified
@@ -233,33 +254,37 @@ export function createAuthService(deps: ServiceDeps) {
       });
     },
 
-    /** The actor behind a session cookie, or null when it is unknown, revoked or expired. */
+    /**
+     * The actor behind a session cookie, or null when it is unknown, revoked or expired. A session
+     * validated in the last few seconds comes from the session cache (no database round trip);
+     * whatever the cache cannot vouch for — idle expiry near, activity to record — is read again.
+     */
     async resolveSession(token: string): Promise<SessionActor | null> {
       if (token.length < 20 || token.length > 100) return null;
-      const s = await repo.sessionByTokenHash(sha256(token));
+      const hash = sha256(token);
+      const key = hash.toString('base64');
       const at = now();
+      const idleMs = options.sessionIdleMinutes * minute;
+      const cached = sessions.get(key, at.getTime());
+      // Expiry is final; but another process may have recorded activity since the row was read,
+      // so an idle-looking or due-for-a-touch entry is checked against the database.
+      if (cached && cached.expires_at <= at) return null;
+      const sinceSeen = cached ? at.getTime() - cached.last_seen_at.getTime() : Infinity;
+      if (cached && sinceSeen <= minute && sinceSeen < idleMs) return sessionActor(cached);
+      const ticket = sessions.ticket();
+      const s = await repo.sessionByTokenHash(hash);
       if (!s || s.status !== 'active' || s.expires_at <= at) return null;
-      if (s.last_seen_at.getTime() + options.sessionIdleMinutes * minute <= at.getTime()) return null;
+      if (s.last_seen_at.getTime() + idleMs <= at.getTime()) return null;
+      if (s.kind === 'official' && !s.agency_id) return null;
       // Writing on every request would make every page a write; a minute's precision is enough.
-      if (at.getTime() - s.last_seen_at.getTime() > minute) await repo.touchSession(s.session_id, at);
-      if (s.kind === 'official') {
-        if (!s.agency_id) return null;
-        return {
-          actor: {
-            kind: 'official',
-            accountId: s.account_id,
-            agencyId: s.agency_id,
-            roles: s.roles,
-            sessionId: s.session_id,
-            unitId: s.unit_id,
-          },
-          displayName: s.full_name,
-        };
+      let seen = s.last_seen_at;
+      if (at.getTime() - seen.getTime() > minute) {
+        await repo.touchSession(s.session_id, at);
+        seen = at;
       }
-      return {
-        actor: { kind: 'citizen', accountId: s.account_id, sessionId: s.session_id },
-        displayName: s.full_name,
-      };
+      const valid = { ...s, last_seen_at: seen };
+      sessions.set(key, valid, ticket, at.getTime());
+      return sessionActor(valid);
     },
 
     /** Ends the actor's current session. */
@@ -276,6 +301,8 @@ export function createAuthService(deps: ServiceDeps) {
           details: { sessionId },
         });
       });
+      // Other processes forget it when the commit's notice reaches them.
+      sessions.forgetAccount(actor.accountId);
     },
 
     /** Ends the session a cookie token names (sign-out through the OpenID Connect provider). */
@@ -293,20 +320,23 @@ export function createAuthService(deps: ServiceDeps) {
           details: { sessionId: s.session_id, via: 'oidc_end_session' },
         });
       });
+      sessions.forgetAccount(s.account_id);
     },
 
     /** Ends every session of the actor's account, this one included. */
     async logoutEverywhere(ctx: RequestContext): Promise<number> {
       const account = await selfAccount(ctx);
-      return repo.transaction(async (trx, kernelTx) => {
-        const count = await repo.revokeAllSessions(trx, account.id, now());
+      const count = await repo.transaction(async (trx, kernelTx) => {
+        const ended = await repo.revokeAllSessions(trx, account.id, now());
         await recordAudit(
           kernelTx,
           ctx,
-          selfAudit(ctx, account, 'identity.logout_everywhere', { sessions: count }),
+          selfAudit(ctx, account, 'identity.logout_everywhere', { sessions: ended }),
         );
-        return count;
+        return ended;
       });
+      sessions.forgetAccount(account.id);
+      return count;
     },
 
     /** The signed-in person's own account. */
@@ -369,6 +399,7 @@ export function createAuthService(deps: ServiceDeps) {
           selfAudit(ctx, account, 'identity.password.changed', { otherSessionsEnded: ended }),
         );
       });
+      sessions.forgetAccount(account.id);
     },
 
     /** Starts TOTP enrolment: a new secret waits for a confirming code. */

@@ -17,6 +17,7 @@ import { createClientService } from './service-clients.ts';
 import { createFederationService } from './service-federation.ts';
 import { createProfileService } from './service-profile.ts';
 import { createRegistrationService } from './service-registration.ts';
+import { createSessionCache } from './session-cache.ts';
 
 /** The identity service: sign-in and sessions, account administration, machine clients, citizens. */
 export function createIdentityService(deps: {
@@ -36,6 +37,7 @@ export function createIdentityService(deps: {
     keys: deriveKeys(deps.config.secrets),
     options: { ...defaultIdentityOptions, ...deps.options },
     baseUrl: deps.config.baseUrl,
+    sessions: createSessionCache(),
   };
   const citizenDeps = {
     ...shared,
@@ -55,7 +57,7 @@ export function createIdentityService(deps: {
     ...createFederationService(citizenDeps),
     options: shared.options,
     /** For the OpenID Connect provider and the upstream login (same database, same keys). */
-    internals: { citizens: citizenDeps.citizens, pii: citizenDeps.pii, repo },
+    internals: { citizens: citizenDeps.citizens, pii: citizenDeps.pii, repo, sessions: shared.sessions },
   };
 }
 export type IdentityService = ReturnType<typeof createIdentityService>;
