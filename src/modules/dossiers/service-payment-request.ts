@@ -334,44 +334,31 @@ export function createFeeRequests(deps: DossiersDeps) {
      */
     async payRequested(ctx: RequestContext, id: string): Promise<string> {
       const row = await ownDossier(db, ctx, id);
-      const payments = deps.payments;
-      if (!payments || !row.applicant_account_id) throw NoFeeToPay();
-      const payerAccountId = row.applicant_account_id;
-      // The dossier's row is locked while a waiting payment is looked for and, if there is none,
-      // created (on the payments module's own connection, committed before this lock is let go):
-      // a second call waits here, then finds the payment the first one made.
-      return db.transaction().execute(async (trx) => {
-        const locked = await dossiersRepo.byId(trx, row.id, true);
-        const requests = await feeRequestsRepo.ofDossier(trx, row.id);
-        const request = requests.find((r) => r.paid_at === null);
-        if (!locked || !request) throw requests.length ? FeeRequestPaid() : NoFeeToPay();
-        requireState(locked, ['awaiting_payment']);
-        const now = deps.now().getTime();
-        const waiting = (await payments.paymentsOf(ctx, row.id)).find(
-          (p) =>
-            feeRequestOf(p) === request.id &&
-            (p.status === 'created' || p.status === 'pending') &&
-            Date.parse(p.expiresAt) > now,
-        );
-        if (waiting) return `/payments/${waiting.id}/pay`;
-        const { payment } = await payments.createPayment(ctx, {
-          payerAccountId,
-          payerName: row.applicant_name,
-          agencyId: row.agency_id,
-          agencyName: row.agency_name,
-          reference: { kind: 'dossier', id: row.id, code: row.code ?? row.id },
-          items: request.items.map((i, n) => ({
-            kind: 'phi' as const,
-            code: `YC-${request.id}-${n + 1}`,
-            name: i.name,
-            amount: i.amount,
-          })),
-          expectedTotal: Number(request.total),
-          description: `Nghĩa vụ tài chính hồ sơ ${row.code ?? ''}`.slice(0, 255),
-          returnPath: `/dossiers/${row.id}`,
-        });
-        return `/payments/${payment.id}/pay`;
+      const requests = await feeRequestsRepo.ofDossier(db, row.id);
+      const request = requests.find((r) => r.paid_at === null);
+      if (!request) throw requests.length ? FeeRequestPaid() : NoFeeToPay();
+      requireState(row, ['awaiting_payment']);
+      if (!deps.payments || !row.applicant_account_id) throw NoFeeToPay();
+      // The payments module gives back the payment of these same lines still waiting, under a
+      // lock of the dossier's payments: one payment per request at a time, however many clicks.
+      const { payment } = await deps.payments.createPayment(ctx, {
+        payerAccountId: row.applicant_account_id,
+        payerName: row.applicant_name,
+        agencyId: row.agency_id,
+        agencyName: row.agency_name,
+        reference: { kind: 'dossier', id: row.id, code: row.code ?? row.id },
+        items: request.items.map((i, n) => ({
+          kind: 'phi' as const,
+          code: `YC-${request.id}-${n + 1}`,
+          name: i.name,
+          amount: i.amount,
+        })),
+        expectedTotal: Number(request.total),
+        description: `Nghĩa vụ tài chính hồ sơ ${row.code ?? ''}`.slice(0, 255),
+        returnPath: `/dossiers/${row.id}`,
+        reuseWaiting: true,
       });
+      return `/payments/${payment.id}/pay`;
     },
 
     /**

@@ -123,6 +123,15 @@ export const paymentsRepo = {
       .forUpdate()
       .executeTakeFirst();
   },
+  /**
+   * Serialises the creation of payments of one reference until the transaction ends (a
+   * transaction-scoped advisory lock: no row to lock yet, and nothing else waits on it).
+   */
+  async lockReference(db: DbOrTx, kind: 'dossier', referenceId: string): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`payments:${kind}:${referenceId}`}, 0))`.execute(
+      db,
+    );
+  },
   byReference(db: DbOrTx, kind: 'dossier', referenceId: string): Promise<PaymentRow[]> {
     return pdb(db)
       .selectFrom('payments_payments')

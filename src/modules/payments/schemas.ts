@@ -46,6 +46,12 @@ export const createPaymentSchema = z.object({
     .string()
     .max(500)
     .regex(/^\/(?!\/)[^\s\\]*$/, 'a path on this portal, such as /dossiers/…'),
+  /**
+   * Give back the payer's payment of the same reference and the same items still waiting
+   * (created or pending, not expired) instead of creating another: a double submit or a second
+   * tab makes one payment to pay.
+   */
+  reuseWaiting: z.boolean().optional(),
 });
 export type CreatePaymentInput = z.input<typeof createPaymentSchema>;
 

@@ -16,7 +16,7 @@ import {
 import { canCreatePayment, canReadPayment } from './policies.ts';
 import { gatewayTime } from './protocol.ts';
 import type { ExpiryJob } from './jobs.ts';
-import { paymentsRepo, type PaymentRow } from './repo.ts';
+import { paymentsRepo, type PaymentItem, type PaymentRow } from './repo.ts';
 import { createPaymentSchema, type CreatePaymentInput, type PaymentView } from './schemas.ts';
 
 /** Called inside the transaction that marks a payment paid: a failure rolls the payment back too. */
@@ -65,6 +65,10 @@ export function toPaymentView(r: PaymentRow): PaymentView {
     paidAt: r.paid_at ? r.paid_at.toISOString() : null,
   };
 }
+
+/** What a payment item charges, to recognise the same charge again (`reuseWaiting`). */
+const chargeOf = (i: Pick<PaymentItem, 'kind' | 'code' | 'amount' | 'quantity'>) =>
+  [i.kind, i.code, i.amount, i.quantity ?? null] as const;
 
 /** A transaction reference (MaThamChieu): LT + Vietnamese time to the second + 8 random characters. */
 export function newTxnRef(now: Date): string {
@@ -143,7 +147,21 @@ export function createPaymentCore(deps: PaymentsDeps) {
           throw PaymentInvalid({ field: 'expectedTotal' });
         const now = deps.now();
         const expiresAt = new Date(now.getTime() + deps.expiryMinutes * 60_000);
+        const sameCharge = (r: PaymentRow) =>
+          r.payer_account_id === p.payerAccountId &&
+          (r.status === 'created' || r.status === 'pending') &&
+          r.expires_at.getTime() > now.getTime() &&
+          JSON.stringify(r.items.map(chargeOf)) === JSON.stringify(p.items.map(chargeOf));
+        let reused = false;
         const row = await db.transaction().execute(async (trx) => {
+          if (p.reuseWaiting) {
+            await paymentsRepo.lockReference(trx, 'dossier', p.reference.id);
+            const waiting = (await paymentsRepo.byReference(trx, 'dossier', p.reference.id)).find(sameCharge);
+            if (waiting) {
+              reused = true;
+              return waiting;
+            }
+          }
           const inserted = await paymentsRepo.insert(trx, {
             id: randomUUID(),
             txn_ref: newTxnRef(now),
@@ -193,8 +211,8 @@ export function createPaymentCore(deps: PaymentsDeps) {
           return inserted;
         });
         logger.info(
-          { action: 'payments.created', paymentId: row.id, txnRef: row.txn_ref },
-          'payment created',
+          { action: reused ? 'payments.reused' : 'payments.created', paymentId: row.id, txnRef: row.txn_ref },
+          reused ? 'waiting payment given back' : 'payment created',
         );
         return { payment: toPaymentView(row), redirectUrl: payUrl(row, ctx.ip) };
       },
