@@ -38,6 +38,48 @@ export const dossiersRepo = {
       .executeTakeFirstOrThrow();
   },
 
+  /**
+   * A status change in one statement: the row's update and its timeline entry. With `ifVersion`
+   * only a row still at that version is changed; otherwise nothing is written and it answers
+   * undefined (a draft edited since it was checked).
+   */
+  async updateWithEvent(
+    db: DbOrTx,
+    id: string,
+    values: Updateable<DossiersTables['dossiers_dossiers']>,
+    event: { kind: EventKind; status: DossierStatus; note: string | null; actorKind: string },
+    ifVersion?: number,
+  ): Promise<DossierRow | undefined> {
+    return t(db)
+      .with('changed', (q) => {
+        let u = q
+          .updateTable('dossiers_dossiers')
+          .set({ ...values, updated_at: new Date(), row_version: sql`row_version + 1` })
+          .where('id', '=', id);
+        if (ifVersion !== undefined) u = u.where('row_version', '=', ifVersion);
+        return u.returningAll();
+      })
+      .with('event', (q) =>
+        q
+          .insertInto('dossiers_events')
+          .columns(['dossier_id', 'kind', 'status', 'note', 'actor_kind'])
+          .expression((eb) =>
+            eb
+              .selectFrom('changed')
+              .select([
+                'changed.id',
+                sql<EventKind>`${event.kind}::text`.as('kind'),
+                sql<DossierStatus>`${event.status}::text`.as('status'),
+                sql<string | null>`${event.note}::text`.as('note'),
+                sql<string>`${event.actorKind}::text`.as('actor_kind'),
+              ]),
+          ),
+      )
+      .selectFrom('changed')
+      .selectAll()
+      .executeTakeFirst();
+  },
+
   /** Attaches a rendered document (receipt) without counting as an officer's change (no version bump). */
   async attach(db: DbOrTx, id: string, values: { receipt_sha256?: string }): Promise<void> {
     await t(db).updateTable('dossiers_dossiers').set(values).where('id', '=', id).execute();
@@ -104,13 +146,6 @@ export const dossiersRepo = {
                          WHERE p.dossier_id = d.id ORDER BY p.uploaded_at LIMIT 200) AS paper_keys
         FROM dossiers_dossiers d WHERE d.id = ${id}`.execute(db);
     return rows[0];
-  },
-
-  /** Locks a dossier's row and returns only its version (null: no such dossier). */
-  async lockVersion(db: DbOrTx, id: string): Promise<number | null> {
-    const { rows } = await sql<{ row_version: number }>`
-      SELECT row_version FROM dossiers_dossiers WHERE id = ${id} FOR UPDATE`.execute(db);
-    return rows[0]?.row_version ?? null;
   },
 
   async addEvent(

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit/chain.ts';
 import { isoDateOfDay, localDay } from '../../platform/calendar/index.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import { Unauthenticated } from '../../platform/errors.ts';
+import { AppError, Unauthenticated } from '../../platform/errors.ts';
 import {
   computeFees,
   validateFormValues,
@@ -16,27 +16,21 @@ import {
 } from '../services/index.ts';
 import { counterDay, formatDossierCode } from './code.ts';
 import type { DossiersDeps } from './deps.ts';
-import {
-  AgencyNotCompetent,
-  DossierInvalid,
-  DossierNotFound,
-  NoFeeToPay,
-  ProcedureNotAvailable,
-} from './errors.ts';
+import { AgencyNotCompetent, DossierInvalid, NoFeeToPay, ProcedureNotAvailable } from './errors.ts';
 import { checkUpload, cleanFileName } from './files.ts';
 import { parseReceiptSource, receiptSource, renderReceipt, type ReceiptData } from './receipt.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { isApplicant } from './policies.ts';
 import { dossiersRepo, type DossierRow, type PaperRow } from './repo.ts';
 import {
   applicantRecipient,
+  asRole,
   changeStatus,
   ownDossier,
   requireState,
   toView,
   type DossierView,
 } from './shared.ts';
-import { UUID_PATTERN as UUID } from '../../platform/ids.ts';
+import { isUuid } from '../../platform/ids.ts';
 
 export interface CompetentAgency {
   id: string;
@@ -166,14 +160,7 @@ export function createFiling(deps: DossiersDeps) {
 
   /** The applicant's own dossier with its papers' keys, in one statement; anyone else gets 404 (as `ownDossier`). */
   async function ownWithPaperKeys(ctx: RequestContext, id: string) {
-    if (!UUID.test(id)) throw DossierNotFound();
-    const row = await dossiersRepo.withPaperKeys(db, id);
-    if (
-      !row ||
-      !isApplicant(ctx.actor, { applicantAccountId: row.applicant_account_id, agencyId: row.agency_id })
-    )
-      throw DossierNotFound();
-    return row;
+    return asRole('applicant', ctx, id, isUuid(id) ? await dossiersRepo.withPaperKeys(db, id) : undefined);
   }
 
   /**
@@ -427,28 +414,22 @@ export function createFiling(deps: DossiersDeps) {
         return { source, set, paperFiles: papers.length > 0 };
       };
       let prepared = submission(draft, checked);
-      const row = await db.transaction().execute(async (trx) => {
-        // Under the row lock: a draft whose version is still the one checked above has the same
-        // values and papers (every change of a draft, papers included, bumps its version), so it
-        // is not read again; a changed one is read and checked again.
-        let locked: DossierRow = draft;
-        if ((await dossiersRepo.lockVersion(trx, id)) !== draft.row_version) {
-          locked = await ownDossier(trx, ctx, id, true);
-          prepared = submission(locked, complete(locked, await dossiersRepo.papers(trx, id)));
-        }
-        const updated = await changeStatus(deps, trx, ctx, locked, 'submitted', {
+      /** The status change and the applicant's notice, in the caller's transaction. */
+      const write = async (trx: Tx, from: DossierRow, ifVersion?: number) => {
+        const updated = await changeStatus(deps, trx, ctx, from, 'submitted', {
           notice: 'none',
           set: prepared.set,
           paperFiles: prepared.paperFiles, // a draft's papers are all of purpose `paper`
+          ...(ifVersion === undefined ? {} : { ifVersion }),
         });
         await deps.notify.notify(
           ctx,
           {
-            recipient: applicantRecipient(locked) ?? {},
+            recipient: applicantRecipient(from) ?? {},
             template: 'dossier_received',
             params: {
               dossierCode: code,
-              procedureName: locked.procedure_name.slice(0, 300),
+              procedureName: from.procedure_name.slice(0, 300),
               dueDate: isoDateOfDay(localDay(dueAt)),
             },
             channels: ['in_app'],
@@ -457,7 +438,23 @@ export function createFiling(deps: DossiersDeps) {
           trx,
         );
         return updated;
-      });
+      };
+      let row: DossierRow;
+      try {
+        // A draft still at the version checked above has the same values and papers (every
+        // change of a draft, papers included, bumps its version): the update is made on that
+        // condition, without reading or locking the row first.
+        row = await db.transaction().execute((trx) => write(trx, draft, draft.row_version));
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'DOSSIER_CONFLICT')) throw error;
+        // Changed since (the applicant's own edit in another tab): read again under the row
+        // lock, check again, and submit what is there now under the number already taken.
+        row = await db.transaction().execute(async (trx) => {
+          const locked = await ownDossier(trx, ctx, id, true);
+          prepared = submission(locked, complete(locked, await dossiersRepo.papers(trx, id)));
+          return write(trx, locked);
+        });
+      }
       logger.info({ action: 'dossiers.submitted', dossierId: id, code: row.code }, 'dossier submitted');
       await deps.blobs.put(prepared.source).catch((error: unknown) =>
         // The dossier is filed either way; only its receipt is missing.

@@ -117,10 +117,31 @@ export async function readable(
   lock = false,
 ): Promise<DossierRow> {
   if (!UUID.test(id)) throw DossierNotFound();
-  const row = await dossiersRepo.byId(db, id, lock);
+  return mayRead(ctx, await dossiersRepo.byId(db, id, lock));
+}
+
+/** The row if the actor may read it; 404 otherwise. */
+function mayRead<R extends DossierRow>(ctx: RequestContext, row: R | undefined): R {
   if (!row || !mayReadDossier(ctx.actor, ownership(row))) throw DossierNotFound();
   if (row.status === 'draft' && !isApplicant(ctx.actor, ownership(row))) throw DossierNotFound();
   return row;
+}
+
+/**
+ * The one rule of `dossierAs`, for a row read some other way (with its papers, say): the row if
+ * the actor may act on it as `role`; 404 for anyone else and for an id that is not a dossier's.
+ */
+export function asRole<R extends DossierRow>(
+  role: 'applicant' | 'officer',
+  ctx: RequestContext,
+  id: string,
+  row: R | undefined,
+): R {
+  if (!UUID.test(id)) throw DossierNotFound();
+  const readableRow = mayRead(ctx, row);
+  const allowed = role === 'applicant' ? isApplicant : isHandlingOfficer;
+  if (!allowed(ctx.actor, ownership(readableRow))) throw DossierNotFound();
+  return readableRow;
 }
 
 /** Reads a dossier for one role: `applicant` (own dossier) or `officer` (agency's one-stop desk). */
@@ -131,10 +152,8 @@ export async function dossierAs(
   id: string,
   lock = false,
 ): Promise<DossierRow> {
-  const row = await readable(db, ctx, id, lock);
-  const allowed = role === 'applicant' ? isApplicant : isHandlingOfficer;
-  if (!allowed(ctx.actor, ownership(row))) throw DossierNotFound();
-  return row;
+  if (!UUID.test(id)) throw DossierNotFound();
+  return asRole(role, ctx, id, await dossiersRepo.byId(db, id, lock));
 }
 
 /** The applicant's own dossier; officers and other citizens get 404. */
@@ -187,16 +206,22 @@ export async function changeStatus(
     notice?: 'status' | 'supplement' | 'result' | 'none';
     /** Passed to the observers (`StatusChange.paperFiles`) when the caller knows it. */
     paperFiles?: boolean;
+    /**
+     * Change the row only if it is still at this version (read without a lock): otherwise
+     * nothing is written and `DossierConflict` is thrown.
+     */
+    ifVersion?: number;
   } = {},
 ): Promise<DossierRow> {
-  const updated = await dossiersRepo.update(trx, row.id, { ...o.set, status });
-  await dossiersRepo.addEvent(trx, {
-    dossierId: row.id,
-    kind: 'status',
-    status,
-    note: o.note ?? null,
-    actorKind: ctx.actor.kind,
-  });
+  // The row and its timeline entry in one statement.
+  const updated = await dossiersRepo.updateWithEvent(
+    trx,
+    row.id,
+    { ...o.set, status },
+    { kind: 'status', status, note: o.note ?? null, actorKind: ctx.actor.kind },
+    o.ifVersion,
+  );
+  if (!updated) throw DossierConflict();
   await recordAudit(trx, ctx, {
     action: `dossiers.${status}`,
     subjectType: 'dossier',
