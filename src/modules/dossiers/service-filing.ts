@@ -456,7 +456,8 @@ export function createFiling(deps: DossiersDeps) {
         });
       }
       logger.info({ action: 'dossiers.submitted', dossierId: id, code: row.code }, 'dossier submitted');
-      await deps.blobs.put(prepared.source).catch((error: unknown) =>
+      // Under the hash the row already names (not computed again).
+      await deps.blobs.put(prepared.source, { sha256: prepared.set.receipt_sha256 }).catch((error: unknown) =>
         // The dossier is filed either way; only its receipt is missing.
         logger.error({ action: 'dossiers.receipt_failed', dossierId: id, err: error }, 'receipt not stored'),
       );
