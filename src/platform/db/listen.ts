@@ -17,9 +17,30 @@ export interface NoticeHandlers {
   onGap(): void;
 }
 
+interface Subscription {
+  channel: string;
+  handlers: NoticeHandlers;
+  live: boolean;
+}
+
+/** One connection of a pool that LISTENs for every subscription of the process. */
+interface SharedConnection {
+  subscriptions: Set<Subscription>;
+  client: pg.PoolClient | null;
+  connecting: boolean;
+  timer: NodeJS.Timeout | null;
+  /** LISTENs run one after another on the connection. */
+  queue: Promise<void>;
+  logger: Logger;
+}
+
+// Per pool, so that a process listening on several channels takes one pooled connection.
+const shared = new WeakMap<pg.Pool, SharedConnection>();
+
 /**
- * Holds one pooled connection that LISTENs on `channel` for an in-process cache. A dropped
- * connection is replaced after a short wait; `onGap` runs when it drops and when it is back.
+ * Calls `handlers` for notices on `channel`, for an in-process cache. All channels of a pool share
+ * one pooled connection; a dropped one is replaced after a short wait, and `onGap` runs when it
+ * drops and when it is back.
  */
 export function listenForNotices(
   pool: pg.Pool,
@@ -28,68 +49,114 @@ export function listenForNotices(
   logger: Logger,
 ): ChangeListener {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
-  let client: pg.PoolClient | null = null;
-  let listening = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  const connect = async (): Promise<void> => {
-    if (stopped) return;
+  let s = shared.get(pool);
+  if (!s) {
+    s = {
+      subscriptions: new Set(),
+      client: null,
+      connecting: false,
+      timer: null,
+      queue: Promise.resolve(),
+      logger,
+    };
+    shared.set(pool, s);
+  }
+  const conn = s;
+  const sub: Subscription = { channel, handlers, live: false };
+  conn.subscriptions.add(sub);
+  if (conn.client) listenAll(pool, conn, conn.client);
+  else connect(pool, conn);
+  return {
+    get live() {
+      return sub.live;
+    },
+    async stop() {
+      if (!conn.subscriptions.delete(sub)) return;
+      sub.live = false;
+      const c = conn.client;
+      if (conn.subscriptions.size === 0) {
+        if (conn.timer) clearTimeout(conn.timer);
+        conn.timer = null;
+        conn.client = null;
+        if (c) {
+          await conn.queue;
+          await c.query('UNLISTEN *').catch(() => undefined);
+          c.release();
+        }
+      } else if (c && ![...conn.subscriptions].some((other) => other.channel === channel)) {
+        await c.query(`UNLISTEN ${channel}`).catch(() => undefined);
+      }
+    },
+  };
+}
+
+function connect(pool: pg.Pool, s: SharedConnection): void {
+  if (s.connecting || s.client || s.subscriptions.size === 0) return;
+  s.connecting = true;
+  void (async () => {
     try {
       const c = await pool.connect();
-      if (stopped) {
+      s.connecting = false;
+      if (s.subscriptions.size === 0) {
         c.release();
         return;
       }
-      client = c;
+      s.client = c;
       c.on('notification', (msg) => {
-        if (msg.channel === channel) handlers.onNotice(msg.payload ?? '');
+        for (const sub of s.subscriptions)
+          if (sub.live && sub.channel === msg.channel) sub.handlers.onNotice(msg.payload ?? '');
       });
-      // A connection is given back once: an error after stop() (the server shutting down) or a
-      // second error of the same connection finds it already released.
-      c.on('error', () => {
-        if (client !== c) return;
-        client = null;
-        listening = false;
-        c.release(true);
-        handlers.onGap();
-        schedule();
-      });
-      await c.query(`LISTEN ${channel}`);
-      if (client !== c) return;
-      listening = true;
-      handlers.onGap();
+      // A connection is given back once: an error after the last stop (the server shutting
+      // down) or a second error of the same connection finds it already released.
+      c.on('error', () => drop(pool, s, c));
+      listenAll(pool, s, c);
     } catch (error) {
-      logger.warn({ action: 'db.listen.failed', channel, err: error }, 'change listener failed');
-      const c = client;
-      client = null;
-      listening = false;
-      c?.release(true);
-      schedule();
+      s.connecting = false;
+      s.logger.warn({ action: 'db.listen.failed', err: error }, 'change listener failed');
+      schedule(pool, s);
     }
-  };
-  const schedule = () => {
-    if (stopped || timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      void connect();
-    }, 1000);
-    timer.unref();
-  };
-  void connect();
-  return {
-    get live() {
-      return listening && !stopped;
-    },
-    async stop() {
-      stopped = true;
-      listening = false;
-      if (timer) clearTimeout(timer);
-      const c = client;
-      client = null;
-      if (c) {
-        await c.query(`UNLISTEN ${channel}`).catch(() => undefined);
-        c.release();
+  })();
+}
+
+/** LISTENs on the channels of the subscriptions not yet live, then tells them of the gap. */
+function listenAll(pool: pg.Pool, s: SharedConnection, c: pg.PoolClient): void {
+  s.queue = s.queue.then(async () => {
+    const waiting = [...s.subscriptions].filter((sub) => !sub.live);
+    try {
+      for (const channel of new Set(waiting.map((sub) => sub.channel))) {
+        if (s.client !== c) return;
+        await c.query(`LISTEN ${channel}`);
       }
-    },
-  };
+    } catch (error) {
+      s.logger.warn({ action: 'db.listen.failed', err: error }, 'change listener failed');
+      drop(pool, s, c);
+      return;
+    }
+    if (s.client !== c) return;
+    for (const sub of waiting) {
+      if (!s.subscriptions.has(sub)) continue;
+      sub.live = true;
+      sub.handlers.onGap();
+    }
+  });
+}
+
+function drop(pool: pg.Pool, s: SharedConnection, c: pg.PoolClient): void {
+  if (s.client !== c) return;
+  s.client = null;
+  c.release(true);
+  for (const sub of s.subscriptions) {
+    sub.live = false;
+    sub.handlers.onGap();
+  }
+  schedule(pool, s);
+}
+
+function schedule(pool: pg.Pool, s: SharedConnection): void {
+  if (s.timer || s.subscriptions.size === 0) return;
+  s.timer = setTimeout(() => {
+    s.timer = null;
+    connect(pool, s);
+  }, 1000);
+  s.timer.unref();
 }
