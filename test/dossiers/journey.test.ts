@@ -6,6 +6,7 @@ import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import { registerCitizen } from '../support/auth.ts';
 import { api, type PageClient } from '../support/client.ts';
 import { minimalPdf, startDossiersHarness, type DossiersHarness } from './harness.ts';
+import { parse as parseDisposition } from 'content-disposition';
 
 /** Posts a multipart form as a browser without JavaScript would (file input + CSRF token of the last page). */
 async function postFile(
@@ -203,14 +204,24 @@ describe('dossiers: a citizen files, pays, follows and gets the result over HTTP
       citizen,
       `/dossiers/${dossierId}/supplement`,
       { note: 'Đã chụp lại' },
-      { name: 'ro.pdf', bytes: minimalPdf },
+      { name: 'giấy chứng sinh rõ.pdf', bytes: minimalPdf },
     );
     assert.equal(sent.status, 303);
     assert.ok((await citizen.get(`/dossiers/${dossierId}`)).html.includes('4. Đang xử lý'));
 
     const desk = await officer.get(`/one-stop/dossiers/${dossierId}`);
     paperId = /\/dossiers\/[0-9a-f-]{36}\/papers\/([0-9a-f-]{36})/.exec(desk.html)?.[1] ?? '';
-    assert.equal((await officer.request('GET', `/dossiers/${dossierId}/papers/${paperId}`)).status, 200);
+    const paperDownload = await officer.request('GET', `/dossiers/${dossierId}/papers/${paperId}`);
+    assert.equal(paperDownload.status, 200);
+    // The citizen's file name comes back as given, diacritics and all; old clients get it without them.
+    const disposition = paperDownload.headers.get('content-disposition') ?? '';
+    assert.ok(
+      ['giấy chứng sinh.pdf', 'giấy chứng sinh rõ.pdf'].includes(
+        parseDisposition(disposition).parameters['filename'] ?? '',
+      ),
+      disposition,
+    );
+    assert.match(disposition, /^attachment; filename="giay chung sinh( ro)?\.pdf"; filename\*=UTF-8''/);
     const result = Buffer.concat([minimalPdf, Buffer.from('% Giấy khai sinh điện tử\n')]);
     const returned = await postFile(
       officer,

@@ -18,19 +18,11 @@ import {
 } from './schemas.ts';
 import type { ExchangeService } from './service.ts';
 import type { StatsFn } from './stats.ts';
+import { contentDisposition } from '../../platform/http/download.ts';
 
 const security: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { sessionCookie: [] }];
 const tags = ['exchange'];
 const XML_TYPES = ['application/xml', 'text/xml', 'application/edxml+xml'];
-
-/** RFC 6266 filename: an ASCII fallback and the UTF-8 name. */
-function contentDisposition(name: string): string {
-  const ascii = name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^\w.\- ]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
 
 /** Reads and discards what is left of a refused body (up to `limit` bytes), so the answer is read. */
 async function drain(stream: Readable, limit: number): Promise<void> {

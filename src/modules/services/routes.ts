@@ -21,6 +21,7 @@ import {
   versionSummarySchema,
 } from './schemas.ts';
 import type { ServicesService } from './service.ts';
+import { contentDisposition } from '../../platform/http/download.ts';
 
 const tags = ['services'];
 const writeSecurity: { [label: string]: string[] }[] = [{ bearerAuth: [] }, { sessionCookie: [] }];
@@ -321,7 +322,7 @@ export function registerServicesRoutes(app: App, service: ServicesService): void
       const file = await service.template(request.params.code, request.params.key);
       return reply
         .type(file.mediaType)
-        .header('content-disposition', `attachment; filename="${file.fileName.replace(/[^\w.-]/g, '_')}"`)
+        .header('content-disposition', contentDisposition(file.fileName))
         .header('x-content-type-options', 'nosniff')
         .send(file.body);
     },

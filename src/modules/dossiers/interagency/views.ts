@@ -10,6 +10,7 @@ import { html, type SafeHtml } from '../../../platform/pages/html.ts';
 import { renderPage } from '../../../platform/pages/layout.ts';
 import { im } from './messages.ts';
 import type { InteragencyService, InteragencyView, PartView } from './service.ts';
+import { contentDisposition } from '../../../platform/http/download.ts';
 
 const params = z.object({ id: z.uuid() });
 const resultParams = z.object({ id: z.uuid(), order: z.coerce.number().int().min(1).max(20) });
@@ -110,7 +111,7 @@ export function registerInteragencyPages(app: App, service: InteragencyService):
     const r = await service.partResult(request.ctx, id, order);
     return reply
       .type('application/pdf')
-      .header('content-disposition', `attachment; filename="${r.name.replace(/[^\w.-]/g, '_')}"`)
+      .header('content-disposition', contentDisposition(r.name))
       .send(r.stream);
   }
   app.get('/dossiers/:id/lien-thong', { schema: { hide: true, params } }, (request, reply) =>

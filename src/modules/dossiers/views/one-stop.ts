@@ -35,6 +35,7 @@ import { renderSections, type DossierPageSection } from './sections.ts';
 import { dm } from './messages.ts';
 import { registerUpload, nextPageLink } from './multipart.ts';
 import { paperName, registerIntakePages } from './one-stop-intake.ts';
+import { contentDisposition } from '../../../platform/http/download.ts';
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -448,7 +449,7 @@ export async function registerOneStopPages(
     { schema: { hide: true, params: z.object({ id: z.uuid(), paperId: z.uuid() }) } },
     async (request, reply) => {
       const f = await service.paperFile(request.ctx, request.params.id, request.params.paperId);
-      reply.header('content-disposition', `attachment; filename="${encodeURIComponent(f.fileName)}"`);
+      reply.header('content-disposition', contentDisposition(f.fileName));
       return reply.type(f.mediaType).send(f.bytes);
     },
   );

@@ -22,6 +22,7 @@ import { bm } from './messages-backoffice.ts';
 import { dm } from './messages.ts';
 import { tablePage } from './multipart.ts';
 import { paperName } from './one-stop-intake.ts';
+import { contentDisposition } from '../../../platform/http/download.ts';
 
 /** What a lookup posts: the dossier's code and its key (form 01). */
 const lookupBody = z.object({
@@ -113,7 +114,7 @@ export function registerPublicPages(app: App, service: DossierService): void {
       const { code, secret, paperId } = request.body;
       try {
         const f = await service.lookupPaperFile(code, secret, paperId);
-        reply.header('content-disposition', `attachment; filename="${encodeURIComponent(f.fileName)}"`);
+        reply.header('content-disposition', contentDisposition(f.fileName));
         return reply.type(f.mediaType).send(f.bytes);
       } catch (error) {
         const message = refusal(error, request.locale);

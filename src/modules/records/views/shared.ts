@@ -8,6 +8,7 @@ import { tag } from '../../../platform/pages/components.ts';
 import { html, type SafeHtml } from '../../../platform/pages/html.ts';
 import { canAtDesk, deskAgencyOf } from '../policies.ts';
 import { recordsMessages as m } from './messages.ts';
+import { contentDisposition } from '../../../platform/http/download.ts';
 
 type Key = Parameters<typeof m.t>[0];
 
@@ -75,12 +76,8 @@ export function sendDownload(
   reply: FastifyReply,
   file: { name: string; contentType: string; bytes: number; stream: Readable },
 ) {
-  const ascii = file.name.replace(/[^\w.-]+/g, '_').slice(0, 100) || 'attachment';
   return reply
-    .header(
-      'content-disposition',
-      `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
-    )
+    .header('content-disposition', contentDisposition(file.name))
     .header('content-length', String(file.bytes))
     .header('x-content-type-options', 'nosniff')
     .type(file.contentType)
