@@ -28,6 +28,16 @@ async function filledDraft(): Promise<{ ctx: RequestContext; id: string; paperId
   return { ctx, id: d.id, paperId: paper.id };
 }
 
+/** How many audit events and timeline entries say that the dossier was submitted. */
+async function submittedTraces(id: string): Promise<{ audit: number; timeline: number }> {
+  const { rows } = await h.db.database.pool.query<{ audit: number; timeline: number }>(
+    `SELECT (SELECT count(*)::int FROM audit_events WHERE action = 'dossiers.submitted' AND $1::text = ANY(subject_ids)) AS audit,
+            (SELECT count(*)::int FROM dossiers_events WHERE dossier_id = $1::uuid AND status = 'submitted') AS timeline`,
+    [id],
+  );
+  return rows[0] ?? { audit: -1, timeline: -1 };
+}
+
 /** Waits until `n` sessions of the test database wait for a lock. */
 async function lockWaiters(n: number): Promise<void> {
   for (let i = 0; i < 500; i++) {
@@ -104,6 +114,7 @@ describe('dossiers: submission and the applicant’s own edit at the same moment
     const after = await h.dossiers.service.get(ctx, id);
     assert.equal(after.status, 'draft');
     assert.equal(after.code, null);
+    assert.deepEqual(await submittedTraces(id), { audit: 0, timeline: 0 });
   });
 
   it('files the values saved after the first check', async () => {
@@ -119,6 +130,9 @@ describe('dossiers: submission and the applicant’s own edit at the same moment
     assert.equal(dossier.status, 'submitted');
     assert.deepEqual(dossier.values, { childName: 'Đỗ Minh Khang', birthDate: '2026-02-04' });
     assert.deepEqual((await h.dossiers.service.get(ctx, id)).values, dossier.values);
+    // The first try, made on the version checked before the edit, wrote nothing that stayed:
+    // one audit event and one timeline entry tell of the submission.
+    assert.deepEqual(await submittedTraces(id), { audit: 1, timeline: 1 });
   });
 
   it('answers 404 to another citizen submitting the draft, and leaves it a draft', async () => {

@@ -1,6 +1,7 @@
 // The only file of the dossiers module that touches the database.
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Db, DbOrTx } from '../../platform/db/database.ts';
+import type { AuditEventRow } from '../../platform/audit/index.ts';
 import type { DossiersTables, DossierStatus, EventKind } from './tables.ts';
 
 export type DossierRow = Selectable<DossiersTables['dossiers_dossiers']>;
@@ -49,8 +50,14 @@ export const dossiersRepo = {
     values: Updateable<DossiersTables['dossiers_dossiers']>,
     event: { kind: EventKind; status: DossierStatus; note: string | null; actorKind: string },
     ifVersion?: number,
+    /**
+     * The audit event of the change, written by the same statement. It is written even when the
+     * row was not changed (`ifVersion` missed): call this in a transaction that the missing row
+     * rolls back.
+     */
+    audit?: AuditEventRow,
   ): Promise<DossierRow | undefined> {
-    return t(db)
+    let q = t(db)
       .with('changed', (q) => {
         let u = q
           .updateTable('dossiers_dossiers')
@@ -74,10 +81,9 @@ export const dossiersRepo = {
                 sql<string>`${event.actorKind}::text`.as('actor_kind'),
               ]),
           ),
-      )
-      .selectFrom('changed')
-      .selectAll()
-      .executeTakeFirst();
+      );
+    if (audit) q = q.with('audit', (w) => w.insertInto('audit_events').values(audit).returning('id'));
+    return q.selectFrom('changed').selectAll().executeTakeFirst();
   },
 
   /** Attaches a rendered document (receipt) without counting as an officer's change (no version bump). */

@@ -1,6 +1,6 @@
 // Helpers every part of the dossier service shares: the view, reading with authorization, and
 // the one way a status changes (row, timeline, audit and notice in one transaction).
-import { recordAudit } from '../../platform/audit/chain.ts';
+import { auditEventRow } from '../../platform/audit/index.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { DbOrTx, Tx } from '../../platform/db/database.ts';
 import type { Text } from '../../platform/i18n/index.ts';
@@ -213,22 +213,24 @@ export async function changeStatus(
     ifVersion?: number;
   } = {},
 ): Promise<DossierRow> {
-  // The row and its timeline entry in one statement.
+  // The row, its timeline entry and the audit event in one statement (a missed version throws
+  // below, and the transaction takes the event back).
+  const audit = auditEventRow(ctx, {
+    action: `dossiers.${status}`,
+    subjectType: 'dossier',
+    subjectIds: [row.id],
+    agencyId: row.agency_id,
+    details: { code: o.set?.code ?? row.code, from: row.status, to: status },
+  });
   const updated = await dossiersRepo.updateWithEvent(
     trx,
     row.id,
     { ...o.set, status },
     { kind: 'status', status, note: o.note ?? null, actorKind: ctx.actor.kind },
     o.ifVersion,
+    audit.row,
   );
   if (!updated) throw DossierConflict();
-  await recordAudit(trx, ctx, {
-    action: `dossiers.${status}`,
-    subjectType: 'dossier',
-    subjectIds: [row.id],
-    agencyId: row.agency_id,
-    details: { code: updated.code, from: row.status, to: status },
-  });
   await notifyStatusChanged(deps.observers, trx, {
     dossier: updated,
     previous: row.status,
