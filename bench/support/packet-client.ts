@@ -46,7 +46,7 @@ export interface PostResult {
 }
 
 /** Writes the packets to one temporary file for the client; `remove` deletes it. */
-export function packetFile(bodies: Buffer[]): { file: string; sizes: number[]; remove(): void } {
+function packetFile(bodies: Buffer[]): { file: string; sizes: number[]; remove(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'lienthong-packets-'));
   const file = path.join(dir, 'packets.bin');
   writeFileSync(file, Buffer.concat(bodies));
@@ -112,7 +112,7 @@ export async function sendPackets(
 }
 
 /** Starts the client process; `post` runs one load, `stop` ends the process. */
-export function startPacketClient(): { post(run: PostRun): Promise<PostResult>; stop(): void } {
+function startPacketClient(): { post(run: PostRun): Promise<PostResult>; stop(): void } {
   // No inherited --cpu-prof or inspector flags: the client is not what is measured.
   const child: ChildProcess = fork(new URL(import.meta.url).pathname, ['--child'], {
     execArgv: [],

@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import type { RequestContext } from '../../src/platform/context.ts';
-import { agencyWithCodes, edoc, startExchangeApp, type ExchangeTestApp } from './support.ts';
-
-const clientCtx = (agencyId: string): RequestContext => ({
-  actor: { kind: 'client', clientId: 'test-client', agencyId, scopes: [] },
-  requestId: 'test',
-  ip: null,
-  locale: 'vi',
-});
+import { agencyWithCodes, clientCtx, edoc, startExchangeApp, type ExchangeTestApp } from './support.ts';
 
 async function pendingLocal(t: ExchangeTestApp): Promise<number> {
   const r = await sql<{ n: string }>`SELECT count(*) AS n FROM exchange_deliveries
@@ -78,6 +70,7 @@ describe('exchange: local deliveries in batches', () => {
       );
     const sent = await t.exchange.service.send(clientCtx(a.id), edoc(a.code, [b.code]).xml);
     for (let i = 0; i < 100 && (await localJobs()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await localJobs(), 1, 'the send queued the wake-up');
     // The wake-up is lost (a process died between the commit and the job).
     await sql`SELECT graphile_worker.remove_job('exchange-deliver-local')`.execute(t.database.db);
     assert.equal(await localJobs(), 0);

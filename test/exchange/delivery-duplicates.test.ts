@@ -5,17 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import type { RequestContext } from '../../src/platform/context.ts';
 import { startWorker, type WorkerHandle } from '../../src/platform/jobs/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { agencyWithCodes, edoc, startExchangeApp, type ExchangeTestApp } from './support.ts';
-
-const clientCtx = (agencyId: string): RequestContext => ({
-  actor: { kind: 'client', clientId: 'test-client', agencyId, scopes: [] },
-  requestId: 'test',
-  ip: null,
-  locale: 'vi',
-});
+import { agencyWithCodes, clientCtx, edoc, startExchangeApp, type ExchangeTestApp } from './support.ts';
 
 describe('exchange: a duplicate send while the local deliverer runs', () => {
   let t: ExchangeTestApp;

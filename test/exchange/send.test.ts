@@ -5,7 +5,6 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { readEdxml } from '../../src/modules/exchange/index.ts';
 import type { AppError } from '../../src/platform/errors.ts';
-import type { RequestContext } from '../../src/platform/context.ts';
 import {
   agencyWithCodes,
   ctxSystem,
@@ -14,14 +13,8 @@ import {
   exchangeCounts,
   startExchangeApp,
   type ExchangeTestApp,
+  clientCtx,
 } from './support.ts';
-
-const clientCtx = (agencyId: string): RequestContext => ({
-  actor: { kind: 'client', clientId: 'test-client', agencyId, scopes: [] },
-  requestId: 'test',
-  ip: null,
-  locale: 'vi',
-});
 
 async function refusedWith(promise: Promise<unknown>, code: string): Promise<AppError> {
   const error = (await promise.then(

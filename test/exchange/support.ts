@@ -75,6 +75,14 @@ export async function startExchangeApp(env: Record<string, string> = {}): Promis
 
 export const ctxSystem: RequestContext = systemContext('test');
 
+/** An agency's own document software (a machine client of the axis). */
+export const clientCtx = (agencyId: string): RequestContext => ({
+  actor: { kind: 'client', clientId: 'test-client', agencyId, scopes: [] },
+  requestId: 'test',
+  ip: null,
+  locale: 'vi',
+});
+
 /** A unique QĐ20 code whose level-1 group is `letter` + 2 digits. */
 export function uniqueCode(letter = 'H'): string {
   const n = unique();

@@ -13,6 +13,9 @@ const BATCH = 500;
 /** A batch job gives its worker back after this long (it enqueues itself again when work is left). */
 const BATCH_JOB_MS = 20_000;
 const LOCAL_JOB_KEY = 'exchange-deliver-local';
+/** The job key of a peer delivery's job (one job per delivery, kept by graphile-worker's key). */
+export const PEER_JOB_KEY_PREFIX = 'exchange-deliver:';
+
 /** How long a kick waits for other commits' kicks before queuing the batch job they share. */
 const KICK_GATHER_MS = 20;
 
@@ -225,7 +228,7 @@ export function createDelivery(
       const ids = await c.db.transaction().execute(async (trx) => {
         const claimed = await exchangeRepo.claimStalePeerPending(trx, staleMs, 500);
         for (const id of claimed)
-          await enqueue(trx, job, { deliveryId: id }, { jobKey: `exchange-deliver:${id}` });
+          await enqueue(trx, job, { deliveryId: id }, { jobKey: `${PEER_JOB_KEY_PREFIX}${id}` });
         return claimed;
       });
       total += ids.length;

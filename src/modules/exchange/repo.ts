@@ -111,7 +111,6 @@ export const exchangeRepo = {
    * A new packet accepted in one statement, atomic without a transaction of its own: the packet
    * row, its attachment rows, its routed deliveries, the audit event that tells of it and a job
    * per delivery to a peer instance (`peerJob` builds the add_job call from the delivery id's column).
-   * Returns the deliveries' ids and routes.
    */
   async acceptNew(
     db: DbOrTx,
@@ -120,7 +119,7 @@ export const exchangeRepo = {
     deliveries: NewDelivery[],
     audit: AuditEventRow,
     peerJob: (deliveryId: RawBuilder<unknown>) => RawBuilder<unknown>,
-  ): Promise<{ id: string; route: string }[]> {
+  ): Promise<void> {
     // The kernel's tables (audit_events) are on every database handle; the module adds its own.
     const xa = db.withTables<ExchangeTables>();
     // The foreign keys of attachments and deliveries are checked at the end of the statement,
@@ -130,7 +129,7 @@ export const exchangeRepo = {
       .with('au', (w) => w.insertInto('audit_events').values(audit).returning('id'));
     if (attachments.length > 0)
       q = q.with('a', (w) => w.insertInto('exchange_attachments').values(attachments).returning('n'));
-    const rows = await q
+    await q
       .with('d', (w) =>
         w.insertInto('exchange_deliveries').values(deliveries.map(routed)).returning(['id', 'route']),
       )
@@ -145,7 +144,6 @@ export const exchangeRepo = {
       .select(['d.id', 'd.route'])
       .select((eb) => eb.selectFrom('j').select(eb.fn.countAll<string>().as('n')).as('jobs'))
       .execute();
-    return rows.map((r) => ({ id: r.id, route: r.route }));
   },
 
   async attachments(db: DbOrTx, packetId: string): Promise<AttachmentRow[]> {

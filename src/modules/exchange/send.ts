@@ -6,7 +6,7 @@ import { actorId, type RequestContext } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { addJobSql, enqueue } from '../../platform/jobs/index.ts';
 import type { ExchangeContext } from './deps.ts';
-import type { DeliveryQueue } from './delivery.ts';
+import { PEER_JOB_KEY_PREFIX, type DeliveryQueue } from './delivery.ts';
 import type { BlobRef } from '../../platform/blobs/index.ts';
 import type { EdxmlPacket } from './edxml/index.ts';
 import { SenderMismatch, SignatureInvalid, StatusNotAllowed } from './errors.ts';
@@ -73,7 +73,12 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
   async function enqueuePeerJobs(trx: Tx, routes: { id: string; route: string }[]) {
     for (const row of routes)
       if (row.route !== 'local')
-        await enqueue(trx, queue.peerJob, { deliveryId: row.id }, { jobKey: `exchange-deliver:${row.id}` });
+        await enqueue(
+          trx,
+          queue.peerJob,
+          { deliveryId: row.id },
+          { jobKey: `${PEER_JOB_KEY_PREFIX}${row.id}` },
+        );
   }
 
   async function newDeliveries(
@@ -294,7 +299,7 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
         auditEventRow(ctx, audit).row,
         (deliveryId) =>
           addJobSql(queue.peerJob, sql`json_build_object('deliveryId', ${deliveryId})`, {
-            jobKey: sql`'exchange-deliver:' || ${deliveryId}`,
+            jobKey: sql`${PEER_JOB_KEY_PREFIX}::text || ${deliveryId}`,
           }),
       );
       return id;

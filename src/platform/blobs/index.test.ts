@@ -54,6 +54,14 @@ describe('file blob store', () => {
     assert.deepEqual(await store.read(first.sha256), content);
   });
 
+  it('files a buffer under the hash its caller already took, without taking it again', async () => {
+    const bytes = Buffer.from('tệp đính kèm đã băm khi giải mã');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const ref = await store.put(bytes, { sha256 });
+    assert.deepEqual(ref, { sha256, bytes: bytes.length });
+    assert.deepEqual(await store.read(sha256), bytes);
+  });
+
   it('rejects addresses that are not SHA-256 hex', () => {
     assert.equal(store.has('../../etc/passwd'), false);
     assert.throws(() => store.open('../x'));
