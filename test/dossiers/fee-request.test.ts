@@ -13,7 +13,7 @@ import { systemContext } from '../../src/platform/context.ts';
 import { startWorker } from '../../src/platform/jobs/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { StatusChange } from '../../src/modules/dossiers/index.ts';
-import { signedQuery } from '../../src/modules/payments/protocol.ts';
+
 import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import type { RequestContext } from '../../src/platform/context.ts';
 import { registerCitizen } from '../support/auth.ts';
@@ -292,20 +292,7 @@ describe('dossiers: the officer asks for a financial obligation (status 6)', () 
       [link[2]],
     );
     const txnRef = payment.rows[0]?.txn_ref ?? '';
-    const t = h.gateway.transactions.get(txnRef);
-    assert.ok(t);
-    const query = signedQuery(
-      {
-        gw_MerchantCode: h.gateway.merchantCode,
-        gw_TxnRef: t.txnRef,
-        gw_Amount: String(t.amount),
-        gw_ResponseCode: '00',
-        gw_TransactionStatus: '00',
-        gw_TransactionNo: t.transactionNo,
-        gw_PayDate: '20261121101500',
-      },
-      h.gateway.secret,
-    );
+    const query = h.gateway.resultQuery(txnRef);
     const again = await api<{ RspCode: string }>(h.baseUrl, 'GET', `/api/v1/payments/gateway/ipn?${query}`);
     assert.equal(again.body.RspCode, '02');
     const still = await h.dossiers.service.officerDossier(desk, d.id);
@@ -452,7 +439,8 @@ describe('dossiers: the officer asks for a financial obligation (status 6)', () 
     );
     // Run again (a retry after a crash): nothing more is refunded.
     const job = h.dossiers.jobs.find((j) => j.name === 'dossiers.refund_paid_twice');
-    await job?.handle({ paymentId, dossierId: d.id }, { attempt: 2, jobId: 'retry' });
+    assert.ok(job, 'the refund job is registered');
+    await job.handle({ paymentId, dossierId: d.id }, { attempt: 2, jobId: 'retry' });
     assert.equal((await h.payments.service.refundsOf(system, paymentId)).length, 1);
     assert.equal(h.gateway.transactions.get(refunded.txnRef)?.refundedAmount, 650_000);
     const [settled] = await s.feeRequests(applicant, d.id);

@@ -153,20 +153,7 @@ describe('payments: create → gateway → IPN → paid, over HTTP with the fake
       await payThroughBrowser(h, payer, payment.id, 'success');
     });
     // The return page confirmed it by querying the gateway; now replay the IPN five times at once.
-    const t = h.gateway.transactions.get(payment.txnRef);
-    assert.ok(t);
-    const query = signedQuery(
-      {
-        gw_MerchantCode: h.gateway.merchantCode,
-        gw_TxnRef: t.txnRef,
-        gw_Amount: String(t.amount),
-        gw_ResponseCode: '00',
-        gw_TransactionStatus: '00',
-        gw_TransactionNo: t.transactionNo,
-        gw_PayDate: '20251121101500',
-      },
-      h.gateway.secret,
-    );
+    const query = h.gateway.resultQuery(payment.txnRef);
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
         api<{ RspCode: string }>(h.baseUrl, 'GET', `/api/v1/payments/gateway/ipn?${query}`),

@@ -382,5 +382,3 @@ export function createFeeRequests(deps: DossiersDeps) {
     },
   };
 }
-
-export type FeeRequests = ReturnType<typeof createFeeRequests>;

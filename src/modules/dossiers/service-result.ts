@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/chain.ts';
 import { hasRole, systemContext, type RequestContext } from '../../platform/context.ts';
 import { formatDate } from '../../platform/i18n/index.ts';
+import { localYear } from '../../platform/calendar/index.ts';
 import type { DossiersDeps } from './deps.ts';
 import { AppError } from '../../platform/errors.ts';
 import {
@@ -77,8 +78,6 @@ export function resultManifest(r: {
     'utf8',
   );
 }
-
-const localYear = (d: Date) => new Date(d.getTime() + 7 * 3_600_000).getUTCFullYear();
 
 export function createResults(deps: DossiersDeps) {
   const { db } = deps;

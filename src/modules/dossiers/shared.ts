@@ -152,6 +152,7 @@ export async function dossierAs(
   id: string,
   lock = false,
 ): Promise<DossierRow> {
+  // asRole refuses a malformed id too; it is checked first so that it never reaches the database.
   if (!UUID.test(id)) throw DossierNotFound();
   return asRole(role, ctx, id, await dossiersRepo.byId(db, id, lock));
 }

@@ -6,7 +6,7 @@ import { UUID_PATTERN as UUID } from '../../platform/ids.ts';
 import type { SessionWithAccount } from './repo.ts';
 
 /** The notice channel: payload the account whose sessions changed (migration 202611240201). */
-export const SESSIONS_CHANGED = 'identity_sessions_changed';
+const SESSIONS_CHANGED = 'identity_sessions_changed';
 
 /**
  * Validated sessions of this process, so that a request does not read its session row: an

@@ -58,6 +58,8 @@ export interface FakeGateway {
   /** Acts as a tester in a browser: opens the pay URL and chooses; returns the return-URL redirect. */
   pay(payUrl: string, choice: 'success' | 'cancel'): Promise<string>;
   waitForIpns(count: number, timeoutMs?: number): Promise<IpnDelivery[]>;
+  /** The signed result of a finished transaction as the gateway sends it (IPN or return URL query). */
+  resultQuery(txnRef: string): string;
   close(): Promise<void>;
 }
 
@@ -351,6 +353,11 @@ export async function startFakeGateway(o: {
         await new Promise((r) => setTimeout(r, 25));
       }
       return ipnDeliveries;
+    },
+    resultQuery(txnRef) {
+      const t = transactions.get(txnRef);
+      if (!t) throw new Error(`fake gateway: no transaction ${txnRef}`);
+      return signedQuery(resultOf(t), o.secret);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -59,6 +59,11 @@ export function localDay(instant: Date): number {
   return Math.floor((instant.getTime() + VN_OFFSET_MS) / DAY_MS);
 }
 
+/** Local (UTC+7) calendar year of an instant. */
+export function localYear(instant: Date): number {
+  return new Date(instant.getTime() + VN_OFFSET_MS).getUTCFullYear();
+}
+
 /** Day number of an ISO date `yyyy-MM-dd`. */
 export function dayOfIsoDate(iso: string): number {
   return Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);

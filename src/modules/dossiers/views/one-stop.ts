@@ -36,6 +36,7 @@ import { dm } from './messages.ts';
 import { registerUpload, nextPageLink } from './multipart.ts';
 import { paperName, registerIntakePages } from './one-stop-intake.ts';
 import { contentDisposition } from '../../../platform/http/download.ts';
+import { localYear } from '../../../platform/calendar/index.ts';
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -567,7 +568,7 @@ export async function registerOneStopPages(
     },
     async (request, reply) => {
       const l = request.locale;
-      const year = request.query.year ?? new Date(Date.now() + 7 * 3_600_000).getUTCFullYear();
+      const year = request.query.year ?? localYear(new Date());
       const page = await service.resultRegister(request.ctx, { year, after: request.query.after });
       const title = bm.t('registerTitle', l, { year: String(year) });
       const state = { issued: 'stateIssued', void: 'stateVoid', reserved: 'stateReserved' } as const;
