@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import type { BlobRef, BlobStore } from '../../platform/blobs/index.ts';
 import { readEdxml, type AttachmentWritable, type EdxmlPacket } from './edxml/index.ts';
+import { packOriginal, type PackedOriginal } from './original.ts';
 
 /** Where this hop's TraceHeader goes in the received bytes (found by a byte scan of the header). */
 export interface TraceInsertion {
@@ -13,14 +14,24 @@ export interface TraceInsertion {
   mode: 'inside' | 'wrap';
 }
 
+export interface LandedPacket {
+  original: BlobRef;
+  packed: PackedOriginal | null;
+  attachments: BlobRef[];
+}
+
 /** A packet read and checked by the codec whose blobs are written but not yet landed. */
 export interface StagedPacket {
   packet: EdxmlPacket;
   /** Size of the received bytes. */
   bytes: number;
   trace: TraceInsertion | null;
-  /** Lands the received bytes and the attachments in the blob store. Call before the commit. */
-  land(): Promise<{ original: BlobRef; attachments: BlobRef[] }>;
+  /**
+   * Lands the attachments and the received bytes in the blob store — the latter as a skeleton
+   * (`packed`, to store with the packet row) when its attachments' text could be taken out, then
+   * `original` names bytes that have no blob of their own. Call before the commit.
+   */
+  land(): Promise<LandedPacket>;
   /** Drops every held blob, and the original if this packet stored it first. */
   discard(): Promise<void>;
   /** The received bytes: for signature verification. */
@@ -124,6 +135,13 @@ class Spool {
     const whole = this.chunks.length === 1 && Buffer.isBuffer(first) ? first : Buffer.concat(this.chunks);
     this.chunks = [whole];
     return whole;
+  }
+
+  /** The bytes and their SHA-256, when both are in memory and the codec hashed them. */
+  decodedInMemory(): { bytes: Buffer; sha256: string } | null {
+    const bytes = this.inMemory();
+    const decoded = this.decoded;
+    return bytes && decoded && decoded.bytes === bytes.length ? { bytes, sha256: decoded.sha256 } : null;
   }
 
   async land(): Promise<BlobRef> {
@@ -248,6 +266,14 @@ export async function stagePacket(
     await dropAll();
     throw error;
   }
+  /** The original as a skeleton, when it and every attachment are in memory (most packets). */
+  const pack = (): PackedOriginal | null => {
+    const whole = original.inMemory();
+    if (!whole || attachments.length === 0) return null;
+    const decoded = attachments.map((a) => a.decodedInMemory());
+    if (decoded.some((d) => d === null)) return null;
+    return packOriginal(whole, decoded as { bytes: Buffer; sha256: string }[]);
+  };
   // A large original read back for the signature check lands early: remember whether this packet
   // stored it first, so that a refusal removes it.
   let early: { ref: BlobRef; created: boolean } | null = null;
@@ -256,11 +282,17 @@ export async function stagePacket(
     bytes,
     trace: packet.kind === 'edoc' ? scanner.found : null,
     async land() {
+      const packed = early ? null : pack();
+      const whole = original.inMemory();
       const [ref, ...refs] = await Promise.all([
-        early ? early.ref : original.land(),
+        early
+          ? early.ref
+          : packed && whole
+            ? { sha256: createHash('sha256').update(whole).digest('hex'), bytes: whole.length }
+            : original.land(),
         ...attachments.map((a) => a.land()),
       ]);
-      return { original: ref, attachments: refs };
+      return { original: ref, packed, attachments: refs };
     },
     async discard() {
       await dropAll();

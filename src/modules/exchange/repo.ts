@@ -10,6 +10,7 @@ import {
 import type { AuditEventRow } from '../../platform/audit/index.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { routeOfAgencySql } from './federation/repo.ts';
+import type { PackedOriginal } from './original.ts';
 import type { ExchangeTables } from './tables.ts';
 
 type XDb = Kysely<ExchangeTables>;
@@ -27,6 +28,12 @@ export type NewDelivery = Omit<Insertable<ExchangeTables['exchange_deliveries']>
 const routed = (d: NewDelivery): InsertObject<ExchangeTables, 'exchange_deliveries'> => ({
   ...d,
   route: routeOfAgencySql(d.recipient_agency_id),
+});
+
+const packedRow = (packetId: string, packed: PackedOriginal) => ({
+  packet_id: packetId,
+  skeleton: packed.skeleton,
+  runs: JSON.stringify(packed.runs),
 });
 
 /** The only file of the module that touches its tables. */
@@ -89,10 +96,12 @@ export const exchangeRepo = {
     packet: Insertable<ExchangeTables['exchange_packets']>,
     attachments: Insertable<ExchangeTables['exchange_attachments']>[],
     deliveries: NewDelivery[],
+    packed: PackedOriginal | null,
   ): Promise<{ id: string; route: string }[]> {
     if (deliveries.length === 0) {
       await this.insertPacket(db, packet);
       await this.insertAttachments(db, attachments);
+      if (packed) await this.insertPackedOriginal(db, packet.id, packed);
       return [];
     }
     // The foreign keys of attachments and deliveries are checked at the end of the statement,
@@ -100,6 +109,10 @@ export const exchangeRepo = {
     let q = x(db).with('p', (w) => w.insertInto('exchange_packets').values(packet).returning('id'));
     if (attachments.length > 0)
       q = q.with('a', (w) => w.insertInto('exchange_attachments').values(attachments).returning('n'));
+    if (packed)
+      q = q.with('o', (w) =>
+        w.insertInto('exchange_packet_originals').values(packedRow(packet.id, packed)).returning('packet_id'),
+      );
     return q
       .insertInto('exchange_deliveries')
       .values(deliveries.map(routed))
@@ -117,6 +130,7 @@ export const exchangeRepo = {
     packet: Insertable<ExchangeTables['exchange_packets']>,
     attachments: Insertable<ExchangeTables['exchange_attachments']>[],
     deliveries: NewDelivery[],
+    packed: PackedOriginal | null,
     audit: AuditEventRow,
     peerJob: (deliveryId: RawBuilder<unknown>) => RawBuilder<unknown>,
   ): Promise<void> {
@@ -129,6 +143,10 @@ export const exchangeRepo = {
       .with('au', (w) => w.insertInto('audit_events').values(audit).returning('id'));
     if (attachments.length > 0)
       q = q.with('a', (w) => w.insertInto('exchange_attachments').values(attachments).returning('n'));
+    if (packed)
+      q = q.with('o', (w) =>
+        w.insertInto('exchange_packet_originals').values(packedRow(packet.id, packed)).returning('packet_id'),
+      );
     await q
       .with('d', (w) =>
         w.insertInto('exchange_deliveries').values(deliveries.map(routed)).returning(['id', 'route']),
@@ -144,6 +162,22 @@ export const exchangeRepo = {
       .select(['d.id', 'd.route'])
       .select((eb) => eb.selectFrom('j').select(eb.fn.countAll<string>().as('n')).as('jobs'))
       .execute();
+  },
+
+  /** A packet's packed received bytes (skeleton and runs), when it was stored packed. */
+  async packedOriginal(db: DbOrTx, packetId: string): Promise<PackedOriginal | undefined> {
+    const row = await x(db)
+      .selectFrom('exchange_packet_originals')
+      .select(['skeleton', 'runs'])
+      .where('packet_id', '=', packetId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const runs = typeof row.runs === 'string' ? (JSON.parse(row.runs) as PackedOriginal['runs']) : row.runs;
+    return { skeleton: row.skeleton, runs };
+  },
+
+  async insertPackedOriginal(db: DbOrTx, packetId: string, packed: PackedOriginal): Promise<void> {
+    await x(db).insertInto('exchange_packet_originals').values(packedRow(packetId, packed)).execute();
   },
 
   async attachments(db: DbOrTx, packetId: string): Promise<AttachmentRow[]> {

@@ -7,10 +7,9 @@ import type { Tx } from '../../platform/db/database.ts';
 import { addJobSql, enqueue } from '../../platform/jobs/index.ts';
 import type { ExchangeContext } from './deps.ts';
 import { PEER_JOB_KEY_PREFIX, type DeliveryQueue } from './delivery.ts';
-import type { BlobRef } from '../../platform/blobs/index.ts';
 import type { EdxmlPacket } from './edxml/index.ts';
 import { SenderMismatch, SignatureInvalid, StatusNotAllowed } from './errors.ts';
-import { stagePacket, type StagedPacket } from './intake.ts';
+import { stagePacket, type LandedPacket, type StagedPacket } from './intake.ts';
 import { createPlanner, type Effect, type PacketPlan, type RecipientPlan } from './plan.ts';
 import { exchangeRepo, type NewDelivery } from './repo.ts';
 import type { ExchangeTables } from './tables.ts';
@@ -214,7 +213,7 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
       algorithm: string | null;
       signerSubject: string | null;
     },
-    landed: { original: BlobRef; attachments: BlobRef[] },
+    landed: LandedPacket,
   ): Promise<string> {
     const attachments = landed.attachments;
     const { packet } = staged;
@@ -296,6 +295,7 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
         row,
         attachmentRows,
         deliveries,
+        landed.packed,
         auditEventRow(ctx, audit).row,
         (deliveryId) =>
           addJobSql(queue.peerJob, sql`json_build_object('deliveryId', ${deliveryId})`, {
@@ -305,7 +305,7 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
       return id;
     }
     await c.db.transaction().execute(async (trx) => {
-      const routes = await exchangeRepo.insertAccepted(trx, row, attachmentRows, deliveries);
+      const routes = await exchangeRepo.insertAccepted(trx, row, attachmentRows, deliveries, landed.packed);
       await enqueuePeerJobs(trx, routes);
       await applyEffect(trx, id, packet, plan.effect);
       await recordAudit(trx, ctx, audit);

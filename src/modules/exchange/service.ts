@@ -8,6 +8,7 @@ import { NoAgency, PacketNotFound, StatusNotPermitted } from './errors.ts';
 import { canReadDelivery, canReadFor, canReportStatus, exchangeAgencyOf } from './policies.ts';
 import { exchangeRepo, type DeliveryRow, type PacketRow, type StatusEventRow } from './repo.ts';
 import { createSender, type SendResult } from './send.ts';
+import { originalStream } from './original.ts';
 import { deliveredStream } from './trace.ts';
 import { federationRepo } from './federation/repo.ts';
 import { isUuid } from '../../platform/ids.ts';
@@ -253,7 +254,7 @@ export function createExchangeService(c: ExchangeContext, queue: DeliveryQueue) 
         !o.original && packet.trace_offset !== null && packet.trace_xml
           ? { offset: Number(packet.trace_offset), xml: packet.trace_xml }
           : null;
-      return deliveredStream(c.blobs, packet.original_sha256, splice);
+      return deliveredStream(await originalStream(db, c.blobs, packet), splice);
     },
 
     /** One attachment's decoded bytes, with a content type from what the bytes are. */

@@ -72,6 +72,12 @@ export type ExchangeTables = {
     added_by_packet_id: string | null;
     created_at: Generated<Date>;
   };
+  /** Packets kept without their attachments' base64 text (see original.ts). */
+  exchange_packet_originals: {
+    packet_id: string;
+    skeleton: Buffer;
+    runs: string | { at: number; sha256: string; width: number; eol: '' | '\n' | '\r\n' }[];
+  };
   exchange_status_events: {
     id: string;
     delivery_id: string;

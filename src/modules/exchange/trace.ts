@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import type { BlobStore } from '../../platform/blobs/index.ts';
 import { formatEdxmlTimestamp, isoAtUtc7 } from './edxml/index.ts';
 import type { TraceInsertion } from './intake.ts';
 
@@ -22,12 +21,7 @@ export function traceHeaderXml(insertion: TraceInsertion, organId: string, at: D
  * The packet as delivered: the received bytes with this hop's TraceHeader spliced in at `offset`
  * (never a re-serialisation, so attachments and unknown elements travel byte for byte).
  */
-export function deliveredStream(
-  blobs: BlobStore,
-  sha256: string,
-  splice: { offset: number; xml: string } | null,
-): Readable {
-  const source = blobs.open(sha256);
+export function deliveredStream(source: Readable, splice: { offset: number; xml: string } | null): Readable {
   if (!splice) return source;
   async function* spliced(): AsyncGenerator<Buffer> {
     let position = 0;

@@ -2,6 +2,7 @@ import { buffer } from 'node:stream/consumers';
 import type { ExchangeContext } from '../deps.ts';
 import { markArrived } from '../delivery.ts';
 import { exchangeRepo, type DeliveryRow } from '../repo.ts';
+import { originalStream } from '../original.ts';
 import { deliveredStream } from '../trace.ts';
 import { federationRepo } from './repo.ts';
 import { contentDigest, H, COMPONENTS, type NodeKey } from './signing.ts';
@@ -83,7 +84,7 @@ export function createPeerTransport(c: ExchangeContext, key: NodeKey, timeoutMs 
       packet.trace_offset !== null && packet.trace_xml
         ? { offset: Number(packet.trace_offset), xml: packet.trace_xml }
         : null;
-    const body = await buffer(deliveredStream(c.blobs, packet.original_sha256, splice));
+    const body = await buffer(deliveredStream(await originalStream(c.db, c.blobs, packet), splice));
     const path = packet.kind === 'status' ? FEDERATION_PATHS.statuses : FEDERATION_PATHS.packets;
     const parts = {
       method: 'POST',
