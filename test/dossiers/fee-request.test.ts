@@ -10,7 +10,6 @@ import { createDirectoryModule, type AgencySummary } from '../../src/modules/dir
 import { createDossiersSync } from '../../src/modules/dossiers/sync/index.ts';
 import { createWorkCalendar } from '../../src/platform/calendar/index.ts';
 import { systemContext } from '../../src/platform/context.ts';
-import { startWorker } from '../../src/platform/jobs/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { StatusChange } from '../../src/modules/dossiers/index.ts';
 
@@ -18,14 +17,8 @@ import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import type { RequestContext } from '../../src/platform/context.ts';
 import { registerCitizen } from '../support/auth.ts';
 import { api, type PageClient } from '../support/client.ts';
-import {
-  citizenCtx,
-  minimalPdf,
-  startDossiersHarness,
-  type DossiersHarness,
-  vn,
-  rejectsWith,
-} from './harness.ts';
+import { acceptedDossier, runJobsUntil } from './fee-request-support.ts';
+import { citizenCtx, startDossiersHarness, type DossiersHarness, vn, rejectsWith } from './harness.ts';
 
 const clock = { now: null as Date | null };
 
@@ -44,17 +37,14 @@ const items = [
 ];
 
 /** A dossier filed by `applicant` and accepted (its first step in the specialists' queue). */
-async function accepted(applicant: RequestContext = citizenCtx()) {
-  const s = h.dossiers.service;
-  const d = await s.createDraft(applicant, {
+function accepted(applicant: RequestContext = citizenCtx()) {
+  return acceptedDossier(h, {
     procedureCode: procedure.code,
     agencyId: agency.id,
+    desk,
+    applicant,
     applicantName: 'Phạm Thị Nghĩa Vụ',
   });
-  await s.saveValues(applicant, d.id, { childName: 'Phạm An', birthDate: '2026-01-15' });
-  await s.addPaper(applicant, d.id, { paperKey: 'giayChungSinh', fileName: 'cs.pdf', bytes: minimalPdf });
-  const { dossier } = await s.submit(applicant, d.id);
-  return s.accept(desk, d.id, { version: dossier.rowVersion });
 }
 
 /** Accepted, its first step taken by the specialist. */
@@ -416,20 +406,10 @@ describe('dossiers: the officer asks for a financial obligation (status 6)', () 
     );
 
     // The refund goes through the payments module (and the gateway) after the commit, by a job.
-    const worker = await startWorker({
-      pool: h.db.database.pool,
-      jobs: h.dossiers.jobs,
-      concurrency: 1,
-      logger: createLogger('silent'),
-    });
-    try {
-      for (let i = 0; i < 200; i++) {
-        if ((await h.payments.service.getPayment(system, paymentId)).status === 'refunded') break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    } finally {
-      await worker.stop();
-    }
+    await runJobsUntil(
+      h,
+      async () => (await h.payments.service.getPayment(system, paymentId)).status === 'refunded',
+    );
     const refunded = await h.payments.service.getPayment(system, paymentId);
     assert.equal(refunded.status, 'refunded');
     assert.equal(
