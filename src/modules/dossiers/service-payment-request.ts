@@ -61,7 +61,15 @@ const toRequestView = (r: FeeRequestRow, payments: readonly PaymentView[]): FeeR
   paidAt: r.paid_at ? r.paid_at.toISOString() : null,
   paidVia: r.paid_via,
   paidTwice: payments
-    .filter((p) => r.paid_at && p.id !== r.payment_id && isPaid(p) && feeRequestOf(p) === r.id)
+    // Another amount than asked is no payment of the request at all (`amountMismatch`), not one twice.
+    .filter(
+      (p) =>
+        r.paid_at &&
+        p.id !== r.payment_id &&
+        p.amount === Number(r.total) &&
+        isPaid(p) &&
+        feeRequestOf(p) === r.id,
+    )
     .map((p) => ({
       paymentId: p.id,
       amount: p.amount,
@@ -98,31 +106,49 @@ function cleanItems(items: readonly { name?: unknown; amount?: unknown }[] | und
   });
 }
 
+/** Audit action and log line of a request paid online with another amount than asked. */
+const AMOUNT_MISMATCH = 'dossiers.fee_request.amount_mismatch';
+
 const vnd = (n: number) => `${new Intl.NumberFormat('vi-VN').format(n)} đ`;
 
 const PAID_TWICE_JOB = 'dossiers.refund_paid_twice';
 
+/** Why money taken online for a fee request is given back (the reason the payments module records). */
+const REFUND_REASONS = {
+  paid_twice: 'Hoàn trả khoản nộp trùng: nghĩa vụ tài chính của hồ sơ đã được nộp trước đó',
+  amount_mismatch: 'Hoàn trả khoản nộp không khớp số tiền nghĩa vụ tài chính được yêu cầu',
+} as const;
+
 /**
- * The job that refunds, through the payments module, money taken online for a fee request that
- * was already settled (in cash at the counter meanwhile, or by another payment): run after the paying transaction
- * commits, since the refund calls the gateway. Idempotent: once nothing is left to refund, done.
+ * The job that refunds, through the payments module, money taken online for a fee request and not
+ * applied to it: the request was already settled (in cash at the counter meanwhile, or by another
+ * payment), or the amount paid is not the amount asked. Run after the paying transaction commits,
+ * since the refund calls the gateway. Idempotent: once nothing is left to refund, done.
  */
 export function paidTwiceRefundJob(deps: Pick<DossiersDeps, 'payments' | 'logger'>): JobDefinition {
   return defineJob({
     name: PAID_TWICE_JOB,
-    payload: z.object({ paymentId: z.uuid(), dossierId: z.uuid() }),
-    async handle({ paymentId, dossierId }) {
+    // `cause` absent: jobs queued before it existed, all of them money paid twice.
+    payload: z.object({
+      paymentId: z.uuid(),
+      dossierId: z.uuid(),
+      cause: z.enum(['paid_twice', 'amount_mismatch']).optional(),
+    }),
+    async handle({ paymentId, dossierId, cause }) {
       if (!deps.payments) throw new Error('online payment is off: refund by hand');
       try {
         await deps.payments.refund(systemContext(PAID_TWICE_JOB), paymentId, {
-          reason: 'Hoàn trả khoản nộp trùng: nghĩa vụ tài chính của hồ sơ đã được nộp trước đó',
+          reason: REFUND_REASONS[cause ?? 'paid_twice'],
         });
       } catch (error) {
         // A retry after the gateway refunded it: nothing is left to refund.
         if (error instanceof AppError && error.code === 'PAYMENT_REFUND_TOO_LARGE') return;
         throw error;
       }
-      deps.logger.info({ action: PAID_TWICE_JOB, paymentId, dossierId }, 'payment taken twice refunded');
+      deps.logger.info(
+        { action: PAID_TWICE_JOB, paymentId, dossierId, cause: cause ?? 'paid_twice' },
+        'payment not applied to its fee request refunded',
+      );
     },
   });
 }
@@ -133,21 +159,33 @@ export function createFeeRequests(deps: DossiersDeps) {
   const refundJob = paidTwiceRefundJob(deps);
 
   /**
-   * Money taken online for a request already settled (paid in cash at the counter while the
-   * applicant was at the gateway): never ignored — a timeline entry the officer and the applicant
-   * see, an audit event, and the payment's refund queued (the gateway is called after the commit).
+   * Money taken online under a request's codes and not applied to it, never ignored: a timeline
+   * entry the officer and the applicant see, an audit event, and the payment's refund queued (the
+   * gateway is called after the commit, by the job).
    */
-  async function paidTwice(trx: Tx, row: DossierRow, request: FeeRequestRow, payment: PaymentView) {
-    const first = request.paid_via === 'cash' ? 'tiền mặt tại quầy' : 'trực tuyến';
+  async function refundNotApplied(
+    trx: Tx,
+    row: DossierRow,
+    request: FeeRequestRow,
+    payment: PaymentView,
+    o: {
+      cause: keyof typeof REFUND_REASONS;
+      action: string;
+      note: string;
+      outcome?: 'failure';
+      details: Record<string, unknown>;
+    },
+  ) {
     await dossiersRepo.addEvent(trx, {
       dossierId: row.id,
       kind: 'fee_paid',
       status: row.status,
-      note: `Nộp trùng ${payment.amount} VND trực tuyến (mã ${payment.txnRef}) sau khi đã nộp ${first}: hoàn trả tự động`,
+      note: o.note,
       actorKind: 'system',
     });
     await recordAudit(trx, systemContext(PAID_TWICE_JOB), {
-      action: 'dossiers.requested_fee_paid_twice',
+      action: o.action,
+      ...(o.outcome ? { outcome: o.outcome } : {}),
       subjectType: 'dossier',
       subjectIds: [row.id, payment.id],
       agencyId: row.agency_id,
@@ -156,21 +194,55 @@ export function createFeeRequests(deps: DossiersDeps) {
         requestId: request.id,
         amount: payment.amount,
         txnRef: payment.txnRef,
-        settledVia: request.paid_via,
+        ...o.details,
         refund: 'queued',
       },
     });
     await enqueue(
       trx,
       refundJob,
-      { paymentId: payment.id, dossierId: row.id },
+      { paymentId: payment.id, dossierId: row.id, cause: o.cause },
       { jobKey: `${PAID_TWICE_JOB}:${payment.id}` },
     );
+    // Ids and amounts only: nothing of the applicant.
     deps.logger.warn(
-      { action: 'dossiers.requested_fee_paid_twice', dossierId: row.id, paymentId: payment.id },
-      'fee request paid twice: refund queued',
+      {
+        action: o.action,
+        dossierId: row.id,
+        requestId: request.id,
+        paymentId: payment.id,
+        amount: payment.amount,
+        ...o.details,
+      },
+      'payment not applied to its fee request: refund queued',
     );
   }
+
+  /**
+   * Money taken online for a request already settled (paid in cash at the counter while the
+   * applicant was at the gateway), of the amount asked.
+   */
+  const paidTwice = (trx: Tx, row: DossierRow, request: FeeRequestRow, payment: PaymentView) =>
+    refundNotApplied(trx, row, request, payment, {
+      cause: 'paid_twice',
+      action: 'dossiers.requested_fee_paid_twice',
+      note: `Nộp trùng ${payment.amount} VND trực tuyến (mã ${payment.txnRef}) sau khi đã nộp ${request.paid_via === 'cash' ? 'tiền mặt tại quầy' : 'trực tuyến'}: hoàn trả tự động`,
+      details: { settledVia: request.paid_via },
+    });
+
+  /**
+   * Money taken online under a request's codes, but not the amount asked (a payment made of other
+   * lines): it settles nothing — an unpaid request stays unpaid and the dossier waits — and is
+   * refunded whole (the applicant pays the request again, for its amount).
+   */
+  const amountMismatch = (trx: Tx, row: DossierRow, request: FeeRequestRow, payment: PaymentView) =>
+    refundNotApplied(trx, row, request, payment, {
+      cause: 'amount_mismatch',
+      action: AMOUNT_MISMATCH,
+      outcome: 'failure', // the payment is not applied to the request
+      note: `Khoản thanh toán trực tuyến ${payment.amount} VND (mã ${payment.txnRef}) không khớp số tiền được yêu cầu ${Number(request.total)} VND: không được ghi nhận, hoàn trả tự động`,
+      details: { requested: Number(request.total) },
+    });
 
   /**
    * The request is settled: the dossier resumes processing (4) at the step that asked, for its
@@ -203,7 +275,7 @@ export function createFeeRequests(deps: DossiersDeps) {
       subjectType: 'dossier',
       subjectIds: paid.paymentId ? [row.id, paid.paymentId] : [row.id],
       agencyId: row.agency_id,
-      details: { code: row.code, amount: total, via: paid.via },
+      details: { code: row.code, requestId: request.id, amount: total, via: paid.via },
     });
     // Paid after the dossier left the wait (withdrawn meanwhile): the money is recorded, nothing moves.
     if (row.status !== 'awaiting_payment') return row;
@@ -288,13 +360,23 @@ export function createFeeRequests(deps: DossiersDeps) {
     /**
      * At the counter: the officer records the requested amount as received in cash (one-stop
      * officers, unit leaders, the head of the agency, or whoever asked); the dossier resumes.
+     * `requestId` names the request the cash pays (the page's form carries it): another one than
+     * the request waiting is refused — already paid (409 DOSSIER_FEE_REQUEST_PAID) or unknown.
      */
-    async recordPayment(ctx: RequestContext, id: string, o: { version?: number | undefined } = {}) {
+    async recordPayment(
+      ctx: RequestContext,
+      id: string,
+      o: { version?: number | undefined; requestId?: string | undefined } = {},
+    ) {
       return db.transaction().execute(async (trx) => {
         const row = await agencyDossier(trx, ctx, id, true);
         requireVersion(row, o.version);
         requireState(row, ['awaiting_payment']);
         const request = await feeRequestsRepo.unpaid(trx, row.id);
+        if (o.requestId !== undefined && request?.id !== o.requestId) {
+          const named = (await feeRequestsRepo.ofDossier(trx, row.id)).find((r) => r.id === o.requestId);
+          throw named?.paid_at ? FeeRequestPaid() : NoFeeToPay();
+        }
         if (!request) throw NoFeeToPay();
         if (
           ctx.actor.kind !== 'official' ||
@@ -364,16 +446,18 @@ export function createFeeRequests(deps: DossiersDeps) {
     /**
      * The payments hook for a request's payment, inside the paying transaction: the request paid
      * and the dossier back to processing, once (the payments module answers a repeated
-     * notification itself). Another payment for a request already settled is money taken twice:
-     * recorded and refunded (`paidTwice`).
+     * notification itself). A payment of another amount than asked settles nothing, whenever it
+     * comes: recorded and refunded (`amountMismatch`); another payment of the amount for a request
+     * already settled is money taken twice: recorded and refunded too (`paidTwice`).
      */
     async onRequestPaid(trx: Tx, payment: PaymentView, requestId: string): Promise<void> {
       const row = await dossiersRepo.byId(trx, payment.reference.id, true);
       if (!row) return;
       const request = (await feeRequestsRepo.ofDossier(trx, row.id)).find((r) => r.id === requestId);
       if (!request) return;
-      if (request.paid_at && request.payment_id !== payment.id) return paidTwice(trx, row, request, payment);
-      if (request.paid_at || Number(request.total) !== payment.amount) return;
+      if (request.paid_at && request.payment_id === payment.id) return;
+      if (Number(request.total) !== payment.amount) return amountMismatch(trx, row, request, payment);
+      if (request.paid_at) return paidTwice(trx, row, request, payment);
       await settle(trx, systemContext('dossiers.requested_fee_paid'), row, request, {
         at: payment.paidAt ? new Date(payment.paidAt) : deps.now(),
         via: 'online',

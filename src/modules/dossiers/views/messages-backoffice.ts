@@ -233,6 +233,10 @@ export const bm = defineMessages('dossiers-backoffice', {
     en: 'A further {amount} was paid online at {at}, after this had been paid: the duplicate payment has been refunded.',
   },
   recordPayment: { vi: 'Xác nhận đã thu tiền mặt', en: 'Record payment received in cash' },
+  recordPaymentOf: {
+    vi: 'Khoản thu: {amount}, nghĩa vụ tài chính do {by} yêu cầu lúc {at}.',
+    en: 'Amount received: {amount}, the financial obligation asked for by {by} at {at}.',
+  },
   payRequested: { vi: 'Nộp phí, lệ phí được yêu cầu', en: 'Pay the requested fees' },
   payRequestedAsked: {
     vi: 'Cơ quan yêu cầu nộp thêm {amount} để tiếp tục giải quyết hồ sơ. Có thể thanh toán trực tuyến hoặc nộp tại Bộ phận Một cửa.',

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { hasRole, type Role } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/types.ts';
-import { formatDate, formatDateTime, type Locale } from '../../../platform/i18n/index.ts';
+import { formatDate, formatDateTime, formatNumber, type Locale } from '../../../platform/i18n/index.ts';
 import {
   button,
   errorSummary,
@@ -120,6 +120,8 @@ const actionBody = z.object({
     ]),
   ),
   feeNote: z.string().max(2000).optional(),
+  /** The fee request the cash recorded at the counter pays. */
+  requestId: z.uuid().optional(),
 });
 type ActionBody = z.infer<typeof actionBody>;
 const actions = [
@@ -347,7 +349,20 @@ export async function registerOneStopPages(
     }
     const asked = requests.find((r) => r.paidAt === null);
     if (d.status === 'awaiting_payment' && asked && can('one_stop_officer', 'unit_leader', 'admin'))
-      parts.push(post('record-payment', bm.t('recordPayment', l), html``));
+      parts.push(
+        post(
+          'record-payment',
+          bm.t('recordPayment', l),
+          html`<input type="hidden" name="requestId" value="${asked.id}" />
+            <p>
+              ${bm.t('recordPaymentOf', l, {
+                amount: `${formatNumber(asked.total, l)} đ`,
+                at: formatDateTime(asked.requestedAt),
+                by: asked.requestedByName ?? '—',
+              })}
+            </p>`,
+        ),
+      );
     if (d.status === 'result_ready' && can('one_stop_officer'))
       parts.push(
         post(
@@ -517,7 +532,7 @@ export async function registerOneStopPages(
         return service.requestPayment(ctx, id, { version, items, note: b.feeNote });
       }
       case 'record-payment':
-        return service.recordPayment(ctx, id, { version });
+        return service.recordPayment(ctx, id, { version, requestId: b.requestId });
     }
   }
 
