@@ -7,6 +7,9 @@
  *
  * The client that sends the packets runs in a child process (bench/support/packet-client.ts).
  *
+ * Before the figures, EXCHANGE_BENCH_WARMUP packets (600 by default) are sent and not counted: the
+ * server's code is compiled and its heap grown, as in a server that has been running.
+ *
  *   node bench/exchange-throughput.bench.ts   (EXCHANGE_BENCH_PACKETS=2000 by default)
  *   BENCH_PROFILE=/tmp/prof …                 CPU profiles of the server during accept and deliver
  */
@@ -32,6 +35,7 @@ import { profilePhase } from './support/profile.ts';
 import { startMeter } from './support/dossiers-meter.ts';
 
 const PACKETS = Number(process.env['EXCHANGE_BENCH_PACKETS'] ?? 2000);
+const WARMUP = Number(process.env['EXCHANGE_BENCH_WARMUP'] ?? 600);
 const CONCURRENCY = 32;
 
 async function main(): Promise<number> {
@@ -65,6 +69,17 @@ async function main(): Promise<number> {
           attachments: [{ name: 'vb.pdf', content: pdf, contentType: 'application/pdf' }],
         }),
       ),
+    );
+  // Warm-up, not counted: the server's code compiled and its heap grown as in a running server.
+  if (WARMUP > 0)
+    await sendPackets(
+      t,
+      token,
+      Array.from({ length: WARMUP }, (_, n) => packetOf(1_000_000 + n)),
+      {
+        concurrency: CONCURRENCY,
+        phase: 'warmup',
+      },
     );
   const bodies = Array.from({ length: PACKETS }, (_, n) => packetOf(n));
   // The client runs in a process of its own: it does not take the server's event loop.
