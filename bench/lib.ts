@@ -276,7 +276,10 @@ export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
  * server's V8 flags, the benchmark runs itself again with them.
  */
 export function runBench(main: () => Promise<number>): void {
-  const missing = SERVER_NODE_FLAGS.filter((f) => !process.execArgv.includes(f));
+  const named = (flag: string) => flag.split('=')[0];
+  const given = new Set(process.execArgv.map(named));
+  // A flag given on the command line (another value, to compare) wins over the server's.
+  const missing = SERVER_NODE_FLAGS.filter((f) => !given.has(named(f)));
   if (missing.length > 0) {
     const child = spawn(process.execPath, [...process.execArgv, ...missing, ...process.argv.slice(1)], {
       stdio: 'inherit',

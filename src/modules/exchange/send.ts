@@ -289,7 +289,7 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
       },
     };
     // A new document (the common case): one statement, atomic on its own — no BEGIN/COMMIT round trips.
-    if (plan.effect.kind === 'none' && deliveries.length > 0) {
+    if (newDocument(plan)) {
       await exchangeRepo.acceptNew(
         c.db,
         row,
@@ -334,6 +334,9 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
     };
   }
 
+  /** A new document to at least one recipient: accepted by `acceptNew`'s single statement. */
+  const newDocument = (plan: PacketPlan) => plan.effect.kind === 'none' && plan.recipients.length > 0;
+
   /**
    * Accepts a packet: answers only once the packet, its deliveries, their jobs and the audit
    * event are committed together ("acknowledged" means durable). The same packet sent again
@@ -353,7 +356,13 @@ export function createSender(c: ExchangeContext, queue: DeliveryQueue) {
       if (fromPeer && packet.kind !== fromPeer.kind) throw WrongEndpoint({ kind: packet.kind });
       const planned = await planner.plan(ctx, packet);
       const plan = fromPeer ? await peerPlan(planned, fromPeer) : planned;
-      const existing = await exchangeRepo.findByDedupe(c.db, plan.sender.id, plan.dedupeKey);
+      // A new unsigned document from a client is written without asking first: its insert meets
+      // the (sender, DocumentId) unique key when it is a duplicate, answered below like a race.
+      // Signed packets and peers' ones ask first: a duplicate is then neither verified nor landed.
+      const asksFirst = fromPeer !== undefined || packet.signature.present || !newDocument(plan);
+      const existing = asksFirst
+        ? await exchangeRepo.findByDedupe(c.db, plan.sender.id, plan.dedupeKey)
+        : undefined;
       if (existing) {
         await staged.discard();
         if (fromPeer) {
