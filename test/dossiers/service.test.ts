@@ -151,8 +151,22 @@ describe('dossiers: filing and following through the service', () => {
     assert.ok(audit.rows.some((r: { action: string }) => r.action === 'dossiers.submitted'));
     await assert.rejects(h.dossiers.service.submit(ctx, id), /DOSSIER_WRONG_STATE/);
 
+    // The submission wrote its receipt's source beside the row (no file); the first download
+    // renders the PDF into the blob store and deletes the source with the lookup key it holds.
+    const sources = async () =>
+      Number(
+        (
+          await h.db.database.pool.query<{ n: string }>(
+            'SELECT count(*) AS n FROM dossiers_receipt_sources WHERE dossier_id = $1',
+            [id],
+          )
+        ).rows[0]?.n,
+      );
+    assert.equal(await sources(), 1);
     const { pdf } = await h.dossiers.service.receipt(ctx, id);
     assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    assert.equal(await sources(), 0);
+    assert.ok((await h.dossiers.service.receipt(ctx, id)).pdf.equals(pdf), 'the stored PDF the second time');
     if (existsSync('/usr/bin/pdftotext')) {
       const text = execFileSync('/usr/bin/pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: pdf })
         .toString('utf8')

@@ -56,6 +56,8 @@ export const dossiersRepo = {
      * rolls back.
      */
     audit?: AuditEventRow,
+    /** The receipt's source (submission), kept beside the row when the row was changed. */
+    receipt?: { sha256: string; source: Buffer },
   ): Promise<DossierRow | undefined> {
     let q = t(db)
       .with('changed', (q) => {
@@ -83,12 +85,62 @@ export const dossiersRepo = {
           ),
       );
     if (audit) q = q.with('audit', (w) => w.insertInto('audit_events').values(audit).returning('id'));
+    if (receipt)
+      q = q.with('receipt', (w) =>
+        w
+          .insertInto('dossiers_receipt_sources')
+          .columns(['dossier_id', 'sha256', 'source'])
+          .expression((eb) =>
+            eb
+              .selectFrom('changed')
+              .select([
+                'changed.id',
+                sql<string>`${receipt.sha256}::text`.as('sha256'),
+                sql<Buffer>`${receipt.source}::bytea`.as('source'),
+              ]),
+          )
+          .returning('dossier_id'),
+      );
     return q.selectFrom('changed').selectAll().executeTakeFirst();
+  },
+
+  /** The receipt source kept at submission under this receipt hash, if not rendered yet. */
+  async receiptSource(db: DbOrTx, id: string, sha256: string): Promise<Buffer | undefined> {
+    const row = await t(db)
+      .selectFrom('dossiers_receipt_sources')
+      .select('source')
+      .where('dossier_id', '=', id)
+      .where('sha256', '=', sha256)
+      .executeTakeFirst();
+    return row?.source;
+  },
+
+  /**
+   * The rendered receipt replaces its source: the row names the PDF (if it still named the
+   * source) and the source is deleted. False when another download did it first.
+   */
+  async receiptRendered(db: DbOrTx, id: string, sourceSha256: string, pdfSha256: string): Promise<boolean> {
+    const r = await sql<{ id: string }>`
+      WITH moved AS (
+        UPDATE dossiers_dossiers SET receipt_sha256 = ${pdfSha256}
+        WHERE id = ${id} AND receipt_sha256 = ${sourceSha256} RETURNING id
+      ), gone AS (
+        DELETE FROM dossiers_receipt_sources WHERE dossier_id IN (SELECT id FROM moved)
+      )
+      SELECT id FROM moved`.execute(db);
+    return r.rows.length === 1;
   },
 
   /** Attaches a rendered document (receipt) without counting as an officer's change (no version bump). */
   async attach(db: DbOrTx, id: string, values: { receipt_sha256?: string }): Promise<void> {
     await t(db).updateTable('dossiers_dossiers').set(values).where('id', '=', id).execute();
+    // A receipt issued again: the source of the one it replaces (and its lookup key) goes.
+    if (values.receipt_sha256)
+      await t(db)
+        .deleteFrom('dossiers_receipt_sources')
+        .where('dossier_id', '=', id)
+        .where('sha256', '<>', values.receipt_sha256)
+        .execute();
   },
 
   async ofApplicant(db: DbOrTx, accountId: string, limit: number): Promise<DossierRow[]> {

@@ -87,14 +87,26 @@ export async function receiptPdf(
 ): Promise<Buffer> {
   const sha = row.receipt_sha256;
   if (!sha) throw new Error('no receipt');
-  const bytes = await deps.blobs.read(sha);
+  // A submission keeps its source beside the row; a counter intake (and older dossiers) in the
+  // blob store, where the rendered PDF goes too.
+  const kept = deps.blobs.has(sha) ? undefined : await dossiersRepo.receiptSource(deps.db, row.id, sha);
+  const bytes = kept ?? (await deps.blobs.read(sha));
   const source = parseReceiptSource(bytes);
-  if (!source) return bytes;
+  if (!source) {
+    if (kept) throw new Error('receipt source unreadable');
+    return bytes;
+  }
   const pdf = await renderReceipt(source);
   const blob = await deps.blobs.put(pdf);
-  const moved = await sql`UPDATE dossiers_dossiers SET receipt_sha256 = ${blob.sha256}
-    WHERE id = ${row.id} AND receipt_sha256 = ${sha}`.execute(deps.db);
-  if (Number(moved.numAffectedRows) === 1) await deps.blobs.remove(sha);
+  const moved = kept
+    ? await dossiersRepo.receiptRendered(deps.db, row.id, sha, blob.sha256)
+    : Number(
+        (
+          await sql`UPDATE dossiers_dossiers SET receipt_sha256 = ${blob.sha256}
+            WHERE id = ${row.id} AND receipt_sha256 = ${sha}`.execute(deps.db)
+        ).numAffectedRows,
+      ) === 1;
+  if (moved && !kept) await deps.blobs.remove(sha);
   return pdf;
 }
 
@@ -419,6 +431,7 @@ export function createFiling(deps: DossiersDeps) {
         const updated = await changeStatus(deps, trx, ctx, from, 'submitted', {
           notice: 'none',
           set: prepared.set,
+          receipt: { sha256: prepared.set.receipt_sha256, source: prepared.source },
           paperFiles: prepared.paperFiles, // a draft's papers are all of purpose `paper`
           ...(ifVersion === undefined ? {} : { ifVersion }),
         });
@@ -456,11 +469,6 @@ export function createFiling(deps: DossiersDeps) {
         });
       }
       logger.info({ action: 'dossiers.submitted', dossierId: id, code: row.code }, 'dossier submitted');
-      // Under the hash the row already names (not computed again).
-      await deps.blobs.put(prepared.source, { sha256: prepared.set.receipt_sha256 }).catch((error: unknown) =>
-        // The dossier is filed either way; only its receipt is missing.
-        logger.error({ action: 'dossiers.receipt_failed', dossierId: id, err: error }, 'receipt not stored'),
-      );
       return { dossier: toView(row), lookupSecret };
     },
 

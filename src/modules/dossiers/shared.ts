@@ -212,6 +212,8 @@ export async function changeStatus(
      * nothing is written and `DossierConflict` is thrown.
      */
     ifVersion?: number;
+    /** The receipt's source, kept beside the row by the same statement (submission). */
+    receipt?: { sha256: string; source: Buffer };
   } = {},
 ): Promise<DossierRow> {
   // The row, its timeline entry and the audit event in one statement (a missed version throws
@@ -230,6 +232,7 @@ export async function changeStatus(
     { kind: 'status', status, note: o.note ?? null, actorKind: ctx.actor.kind },
     o.ifVersion,
     audit.row,
+    o.receipt,
   );
   if (!updated) throw DossierConflict();
   await notifyStatusChanged(deps.observers, trx, {

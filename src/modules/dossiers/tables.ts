@@ -202,6 +202,8 @@ export type DossiersTables = {
     bytes: number;
     uploaded_at: Generated<Date>;
   };
+  /** A receipt's source until its first download (migrations/202611250201_dossiers_receipt_sources.sql). */
+  dossiers_receipt_sources: { dossier_id: string; sha256: string; source: Buffer };
   dossiers_events: {
     id: Generated<string>;
     dossier_id: string;
