@@ -93,6 +93,13 @@ describe('sessions kept in memory, two platform instances on one database', () =
     });
     const sessionReads = statements.filter((q) => /identity_sessions/.test(q));
     assert.deepEqual(sessionReads, [], 'five requests of a known session read no session row');
+    // The watch does see session reads: a session this instance has not met yet is read.
+    const fresh = await signIn(t, o);
+    const first = await statementsDuring(second.database, () => whoIs(second.baseUrl, fresh));
+    assert.ok(
+      first.some((q) => /identity_sessions/.test(q)),
+      'the first request of a new session reads its row',
+    );
   });
 
   it('refuses a signed-out session at once on the same instance and, by notice, on the other', async () => {
