@@ -205,20 +205,7 @@ export async function fileOnce(
   return draft.id;
 }
 
-/** Polls `probe` until it gives a value. */
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { until } from '../support/until.ts';
 
 /** The test group: part 1 (a birth registration) and part 2 (a health-insurance card). */
 export interface TestGroup {

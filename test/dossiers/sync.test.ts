@@ -24,6 +24,7 @@ import { systemContext } from '../../src/platform/context.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { startFakeNationalPortal, type FakeNationalPortal } from '../support/fakes/national-portal.ts';
 import { citizenCtx, minimalPdf, officerCtx, startDossiersHarness, type DossiersHarness } from './harness.ts';
+import { until } from '../support/until.ts';
 
 const clock = { offsetMs: 0 };
 const now = () => new Date(Date.now() + clock.offsetMs);
@@ -363,13 +364,6 @@ describe('dossiers sync with the national portal (fake DVCQG on loopback)', () =
       concurrency: 2,
       logger: createLogger('silent'),
     });
-    const until = async (what: string, done: () => Promise<boolean> | boolean) => {
-      const deadline = Date.now() + 30_000;
-      while (!(await done())) {
-        if (Date.now() > deadline) throw new Error(`worker: ${what} did not happen`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
     try {
       portal.failNext(2, 'http');
       const d = await submitted();

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { startWorker, type WorkerHandle } from '../../src/platform/jobs/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { agencyWithCodes, clientCtx, edoc, startExchangeApp, type ExchangeTestApp } from './support.ts';
+import { until } from '../support/until.ts';
 
 describe('exchange: a duplicate send while the local deliverer runs', () => {
   let t: ExchangeTestApp;
@@ -25,14 +26,6 @@ describe('exchange: a duplicate send while the local deliverer runs', () => {
     await worker.stop();
     await t.close();
   });
-
-  async function until(what: string, done: () => Promise<boolean>) {
-    const deadline = Date.now() + 30_000;
-    while (!(await done())) {
-      if (Date.now() > deadline) throw new Error(`${what} did not happen`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 
   const pendingOf = async (senderId: string) =>
     Number(

@@ -20,6 +20,7 @@ import { api } from '../support/client.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { testConfig } from '../support/config.ts';
 import { agencyWithCodes, edoc, statusXml, uniqueCode } from './support.ts';
+import { until } from '../support/until.ts';
 
 interface Node extends TestApp {
   name: string;
@@ -67,20 +68,6 @@ async function newNode(name: string): Promise<Node> {
     dataDir: mkdtempSync(path.join(tmpdir(), 'lt-fed-')),
     port: 0,
   });
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const ctx = systemContext('test');

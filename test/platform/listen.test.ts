@@ -3,15 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { listenForNotices, type ChangeListener } from '../../src/platform/db/listen.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { until } from '../support/until.ts';
 
 /** Waits until `ok()` holds (or fails after `ms`). */
-async function until(ok: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('never happened');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('change listeners on one pool', () => {
   let t: TestDatabase;
@@ -38,12 +32,12 @@ describe('change listeners on one pool', () => {
       logger,
     );
     try {
-      await until(() => a.live && b.live);
+      await until('both listening', () => a.live && b.live, 5000);
       assert.ok(t.database.pool.totalCount - idleBefore <= 1, 'one connection for both channels');
       await t.database.pool.query(
         `SELECT pg_notify('test_channel_a', 'eins'), pg_notify('test_channel_b', 'zwei')`,
       );
-      await until(() => heard.a.length === 1 && heard.b.length === 1);
+      await until('both heard the notice', () => heard.a.length === 1 && heard.b.length === 1, 5000);
       assert.deepEqual(heard, { a: ['eins'], b: ['zwei'] });
 
       // The server ends the listening connection: both are told, and both listen again.
@@ -52,11 +46,11 @@ describe('change listeners on one pool', () => {
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
           WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()`,
       );
-      await until(() => !a.live && !b.live);
+      await until('both lost the connection', () => !a.live && !b.live, 5000);
       assert.ok(gaps.a > gapsBefore.a && gaps.b > gapsBefore.b, 'a lost connection is a gap');
-      await until(() => a.live && b.live);
+      await until('both listening', () => a.live && b.live, 5000);
       await t.database.pool.query(`SELECT pg_notify('test_channel_a', 'drei')`);
-      await until(() => heard.a.length === 2);
+      await until('the resync', () => heard.a.length === 2, 5000);
       assert.deepEqual(heard.a, ['eins', 'drei']);
     } finally {
       await a.stop();
