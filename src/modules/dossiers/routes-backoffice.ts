@@ -7,7 +7,7 @@ import type { App } from '../../platform/http/types.ts';
 import { dossierSchema, idParams } from './schemas.ts';
 import type { DossierService } from './service.ts';
 import { MAX_INTAKE_SCANS } from './service-desk.ts';
-import { FEE_REQUEST_MAX_AMOUNT, FEE_REQUEST_MAX_ITEMS } from './service-payment-request.ts';
+import { FEE_REQUEST_MAX_ITEMS, feeRequestItemsSchema } from './service-payment-request.ts';
 import { dossierChannels, dossierStatuses, returnMethods, stepOutcomes, timelinessValues } from './tables.ts';
 import { supplementClocks, workflowStepSchema } from './workflow/definition.ts';
 
@@ -176,25 +176,23 @@ export function registerBackofficeRoutes(app: App, service: DossierService): voi
   action(
     'request-payment',
     'Ask the applicant for a financial obligation (TrangThaiHoSo 6): 1–10 lines in whole đồng',
-    z.object({
-      version,
-      items: z
-        .array(
-          z.object({
-            name: z.string().trim().min(1).max(300),
-            amount: z.number().int().min(1).max(FEE_REQUEST_MAX_AMOUNT).describe('whole đồng (VND)'),
-          }),
-        )
-        .min(1)
-        .max(FEE_REQUEST_MAX_ITEMS),
-      note,
-    }),
+    z.object({ version, items: feeRequestItemsSchema, note }),
     (c, id, b) => service.requestPayment(c, id, b),
   );
   action(
     'record-payment',
     'Record the requested amount as received in cash at the counter; processing resumes',
-    z.object({ version }),
+    z.object({
+      version,
+      requestId: z
+        .uuid()
+        .optional()
+        .describe(
+          'The fee request the cash pays (`id` in fee-requests). Another one than the request waiting ' +
+            'is refused: already paid, 409 DOSSIER_FEE_REQUEST_PAID; unknown, 409 DOSSIER_NO_FEE. ' +
+            'Omitted: the request waiting.',
+        ),
+    }),
     (c, id, b) => service.recordPayment(c, id, b),
   );
   app.get(

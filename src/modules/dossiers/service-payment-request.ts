@@ -87,23 +87,30 @@ export function feeRequestOf(p: Pick<PaymentView, 'items'>): string | null {
   return m?.[1] ?? null;
 }
 
-/** Checks and cleans the officer's lines: 1–10, each a name and a positive whole amount. */
+/**
+ * The officer's lines, the one rule for the API's body and the service: 1–10, each a name (trimmed,
+ * 1–300 characters) and a whole amount of 1..FEE_REQUEST_MAX_AMOUNT đồng.
+ */
+export const feeRequestItemsSchema = z
+  .array(
+    z.object({
+      name: z.string().trim().min(1).max(300),
+      amount: z.number().int().min(1).max(FEE_REQUEST_MAX_AMOUNT).describe('whole đồng (VND)'),
+    }),
+  )
+  .min(1)
+  .max(FEE_REQUEST_MAX_ITEMS);
+
+/**
+ * Checks and cleans the officer's lines (`feeRequestItemsSchema`): refused with 400
+ * DOSSIER_INVALID naming the field, `items` for the list itself, else the first line wrong.
+ */
 function cleanItems(items: readonly { name?: unknown; amount?: unknown }[] | undefined): FeeRequestItem[] {
-  if (!items || items.length < 1 || items.length > FEE_REQUEST_MAX_ITEMS)
-    throw DossierInvalid({ field: 'items' });
-  return items.map((i, n) => {
-    const name = typeof i.name === 'string' ? i.name.trim() : '';
-    const amount = i.amount;
-    if (!name || name.length > 300) throw DossierInvalid({ field: `items.${n}.name` });
-    if (
-      typeof amount !== 'number' ||
-      !Number.isInteger(amount) ||
-      amount < 1 ||
-      amount > FEE_REQUEST_MAX_AMOUNT
-    )
-      throw DossierInvalid({ field: `items.${n}.amount` });
-    return { name, amount };
-  });
+  const parsed = feeRequestItemsSchema.safeParse(items);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues;
+  const path = issues.some((i) => i.path.length === 0) ? [] : (issues[0]?.path ?? []);
+  throw DossierInvalid({ field: ['items', ...path.map(String)].join('.') });
 }
 
 /** Audit action and log line of a request paid online with another amount than asked. */
