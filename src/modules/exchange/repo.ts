@@ -36,6 +36,30 @@ const packedRow = (packetId: string, packed: PackedOriginal) => ({
   runs: JSON.stringify(packed.runs),
 });
 
+/**
+ * The CTEs every accepted packet's statement starts with: the packet row (`p`), its attachment
+ * rows (`a`) and its packed received bytes (`o`). The foreign keys of attachments and deliveries
+ * are checked at the end of the statement, when the packet row exists.
+ */
+function acceptedRows(
+  db: DbOrTx,
+  packet: Insertable<ExchangeTables['exchange_packets']>,
+  attachments: Insertable<ExchangeTables['exchange_attachments']>[],
+  packed: PackedOriginal | null,
+) {
+  // The kernel's tables stay in view (`acceptNew` adds an audit_events row); the module adds its own.
+  let q = db
+    .withTables<ExchangeTables>()
+    .with('p', (w) => w.insertInto('exchange_packets').values(packet).returning('id'));
+  if (attachments.length > 0)
+    q = q.with('a', (w) => w.insertInto('exchange_attachments').values(attachments).returning('n'));
+  if (packed)
+    q = q.with('o', (w) =>
+      w.insertInto('exchange_packet_originals').values(packedRow(packet.id, packed)).returning('packet_id'),
+    );
+  return q;
+}
+
 /** The only file of the module that touches its tables. */
 export const exchangeRepo = {
   async findByDedupe(db: DbOrTx, senderAgencyId: string, dedupeKey: string): Promise<PacketRow | undefined> {
@@ -104,16 +128,7 @@ export const exchangeRepo = {
       if (packed) await this.insertPackedOriginal(db, packet.id, packed);
       return [];
     }
-    // The foreign keys of attachments and deliveries are checked at the end of the statement,
-    // when the packet row exists.
-    let q = x(db).with('p', (w) => w.insertInto('exchange_packets').values(packet).returning('id'));
-    if (attachments.length > 0)
-      q = q.with('a', (w) => w.insertInto('exchange_attachments').values(attachments).returning('n'));
-    if (packed)
-      q = q.with('o', (w) =>
-        w.insertInto('exchange_packet_originals').values(packedRow(packet.id, packed)).returning('packet_id'),
-      );
-    return q
+    return acceptedRows(db, packet, attachments, packed)
       .insertInto('exchange_deliveries')
       .values(deliveries.map(routed))
       .returning(['id', 'route'])
@@ -134,20 +149,8 @@ export const exchangeRepo = {
     audit: AuditEventRow,
     peerJob: (deliveryId: RawBuilder<unknown>) => RawBuilder<unknown>,
   ): Promise<void> {
-    // The kernel's tables (audit_events) are on every database handle; the module adds its own.
-    const xa = db.withTables<ExchangeTables>();
-    // The foreign keys of attachments and deliveries are checked at the end of the statement,
-    // when the packet row exists.
-    let q = xa
-      .with('p', (w) => w.insertInto('exchange_packets').values(packet).returning('id'))
-      .with('au', (w) => w.insertInto('audit_events').values(audit).returning('id'));
-    if (attachments.length > 0)
-      q = q.with('a', (w) => w.insertInto('exchange_attachments').values(attachments).returning('n'));
-    if (packed)
-      q = q.with('o', (w) =>
-        w.insertInto('exchange_packet_originals').values(packedRow(packet.id, packed)).returning('packet_id'),
-      );
-    await q
+    await acceptedRows(db, packet, attachments, packed)
+      .with('au', (w) => w.insertInto('audit_events').values(audit).returning('id'))
       .with('d', (w) =>
         w.insertInto('exchange_deliveries').values(deliveries.map(routed)).returning(['id', 'route']),
       )
