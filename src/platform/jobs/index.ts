@@ -37,32 +37,27 @@ export async function enqueue<S extends z.ZodType>(
   options: EnqueueOptions = {},
 ): Promise<void> {
   const checked = job.payload.parse(payload) as unknown;
-  await sql`SELECT graphile_worker.add_job(
-    ${job.name}::text,
-    ${JSON.stringify(checked)}::json,
-    run_at => ${options.runAt ?? null}::timestamptz,
-    max_attempts => ${options.maxAttempts ?? 10}::int,
-    job_key => ${options.jobKey ?? null}::text,
-    priority => ${options.priority ?? 0}::int
-  )`.execute(db);
+  await sql`SELECT ${addJobSql(job, sql`${JSON.stringify(checked)}`, options)}`.execute(db);
 }
 
 /**
- * `graphile_worker.add_job(…)` as an SQL expression whose payload and key are SQL as well: for a
- * statement that writes rows and enqueues a job per row in the same round trip (the outbox
+ * `graphile_worker.add_job(…)` as an SQL expression whose payload (and key) may be SQL as well: for
+ * a statement that writes rows and enqueues a job per row in the same round trip (the outbox
  * pattern without a transaction of its own). The statement builds the payload, so the job's
  * schema does not check it here: keep it to ids the statement itself produced.
  */
 export function addJobSql(
   job: JobDefinition,
   payload: RawBuilder<unknown>,
-  options: { jobKey?: RawBuilder<unknown>; maxAttempts?: number } = {},
+  options: Omit<EnqueueOptions, 'jobKey'> & { jobKey?: string | RawBuilder<unknown> } = {},
 ): RawBuilder<unknown> {
   return sql`graphile_worker.add_job(
     ${job.name}::text,
     ${payload}::json,
+    run_at => ${options.runAt ?? null}::timestamptz,
     max_attempts => ${options.maxAttempts ?? 10}::int,
-    job_key => ${options.jobKey ?? null}::text
+    job_key => ${options.jobKey ?? null}::text,
+    priority => ${options.priority ?? 0}::int
   )`;
 }
 
