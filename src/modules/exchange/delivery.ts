@@ -27,14 +27,6 @@ export class NoRouteYet extends Error {
   }
 }
 
-/**
- * Makes a locked pending delivery `delivered` and records status 01 "arrived": a local one with
- * its inbox number, one handed to a peer instance (federation) without.
- */
-export async function markArrived(trx: Tx, d: DeliveryRow, inboxSeq: string | null): Promise<void> {
-  await exchangeRepo.markDelivered(trx, [{ id: d.id, inboxSeq }], new Date());
-}
-
 /** What the sender needs from delivery: the peer job (one per peer delivery) and the local wake-up. */
 export interface DeliveryQueue {
   /** The job of one delivery to a peer instance (federation), enqueued in the sending transaction. */

@@ -1,6 +1,5 @@
 import { buffer } from 'node:stream/consumers';
 import type { ExchangeContext } from '../deps.ts';
-import { markArrived } from '../delivery.ts';
 import { exchangeRepo, type DeliveryRow } from '../repo.ts';
 import { originalStream } from '../original.ts';
 import { deliveredStream } from '../trace.ts';
@@ -40,7 +39,8 @@ export function createPeerTransport(c: ExchangeContext, key: NodeKey, timeoutMs 
     return c.db.transaction().execute(async (trx) => {
       const locked = await exchangeRepo.delivery(trx, d.id, { lock: true });
       if (!locked || locked.state !== 'pending') return false;
-      await markArrived(trx, locked, null);
+      // Delivered with status 01 "arrived"; a delivery handed to a peer has no inbox number here.
+      await exchangeRepo.markDelivered(trx, [{ id: locked.id, inboxSeq: null }], new Date());
       await federationRepo.recordAttempt(trx, {
         deliveryId: d.id,
         peerId: d.route.slice(5),
