@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -45,7 +45,9 @@ const HEX64 = /^[0-9a-f]{64}$/;
 /**
  * Content-addressed blob storage on a filesystem (a local folder or a shared mount):
  * `dir/sha256/ab/cd/<hash>`. Writes go to a temporary file first and are renamed into place,
- * so a crash never leaves a partial blob under its address.
+ * so a crash never leaves a partial blob under its address. A blob is durable when `put`
+ * resolves: its bytes are flushed to disk before the rename, and the folder after it, so a row
+ * committed afterwards never names a blob that a power cut took back.
  */
 export function createFileBlobStore(dir: string): BlobStore {
   const root = path.join(dir, 'sha256');
@@ -58,19 +60,35 @@ export function createFileBlobStore(dir: string): BlobStore {
   };
   // Folders known to exist (at most 65,536 `ab/cd`): a write does not ask the file system again.
   const folders = new Set<string>();
+  /** Flushes a folder's entries (a rename into it, a new subfolder) to disk. */
+  const syncFolder = async (folder: string) => {
+    const handle = await open(folder, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  };
   /** Moves a finished temporary file to its address (a folder removed behind our back is made again). */
   const place = async (temp: string, target: string) => {
     const folder = path.dirname(target);
+    let made = false;
     if (!folders.has(folder)) {
-      mkdirSync(folder, { recursive: true });
+      made = mkdirSync(folder, { recursive: true }) !== undefined;
       folders.add(folder);
     }
     try {
       await rename(temp, target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync(temp)) throw error;
-      mkdirSync(folder, { recursive: true });
+      made = mkdirSync(folder, { recursive: true }) !== undefined || made;
       await rename(temp, target);
+    }
+    await syncFolder(folder);
+    if (made) {
+      // New folders are entries of their parents: `ab/cd` in `ab`, `ab` in the root.
+      await syncFolder(path.dirname(folder));
+      await syncFolder(root);
     }
   };
 
@@ -86,7 +104,13 @@ export function createFileBlobStore(dir: string): BlobStore {
     if (existsSync(target)) return { sha256, bytes: source.length };
     const temp = path.join(tmp, randomUUID());
     try {
-      await writeFile(temp, source, { flag: 'wx' });
+      const handle = await open(temp, 'wx');
+      try {
+        await handle.writeFile(source);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
       await place(temp, target);
     } catch (error) {
       await rm(temp, { force: true });
@@ -111,7 +135,8 @@ export function createFileBlobStore(dir: string): BlobStore {
       });
       const temp = path.join(tmp, randomUUID());
       try {
-        await pipeline(Readable.from(source), meter, createWriteStream(temp, { flags: 'wx' }));
+        // `flush`: the stream's bytes reach the disk before it closes.
+        await pipeline(Readable.from(source), meter, createWriteStream(temp, { flags: 'wx', flush: true }));
         const sha256 = hash.digest('hex');
         const target = pathOf(sha256);
         if (existsSync(target)) await rm(temp, { force: true });
