@@ -7,15 +7,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AgencySummary } from '../../src/modules/directory/index.ts';
-import type { ProcedureContent } from '../../src/modules/services/index.ts';
 import { systemContext, type RequestContext } from '../../src/platform/context.ts';
 import { registerCitizen } from '../support/auth.ts';
-import { acceptedDossier, runJobsUntil } from './fee-request-support.ts';
-import { citizenCtx, startDossiersHarness, type DossiersHarness } from './harness.ts';
+import { runJobsUntil, startFeeRequestHarness } from './fee-request-support.ts';
+import { citizenCtx, type DossiersHarness } from './harness.ts';
 
 let h: DossiersHarness;
 let agency: AgencySummary & { code: string };
-let procedure: ProcedureContent;
 let desk: RequestContext;
 let specialist: RequestContext;
 
@@ -25,24 +23,15 @@ const items = [
 ];
 
 /** A dossier filed by `applicant`, accepted, its first step taken by the specialist. */
-async function taken(applicant: RequestContext) {
-  const accepted = await acceptedDossier(h, {
-    procedureCode: procedure.code,
-    agencyId: agency.id,
-    desk,
-    applicant,
-    applicantName: 'Nguyễn Thị Lệch Tiền',
-  });
-  return h.dossiers.service.take(specialist, accepted.id, { version: accepted.rowVersion });
-}
+let taken: (
+  applicant: RequestContext,
+) => ReturnType<Awaited<ReturnType<typeof startFeeRequestHarness>>['taken']>;
 
 describe('dossiers: fee requests whose money does not match', () => {
   before(async () => {
-    h = await startDossiersHarness();
-    agency = await h.makeAgency('commune');
-    procedure = await h.makeProcedure({ timeLimit: { workingDays: 10 } });
-    desk = await h.officialCtx(agency.id, ['one_stop_officer'], 'Lê Một Cửa');
-    specialist = await h.officialCtx(agency.id, ['specialist'], 'Trần Chuyên Viên');
+    const f = await startFeeRequestHarness();
+    ({ h, agency, desk, specialist } = f);
+    taken = (applicant) => f.taken(applicant, 'Nguyễn Thị Lệch Tiền');
   });
   after(() => h.close());
 
