@@ -148,9 +148,8 @@ class Spool {
     if (this.held) return landHeld(this.held);
     const bytes = this.inMemory() ?? Buffer.alloc(0);
     // The codec hashed exactly these bytes while decoding them: not hashed a second time.
-    const decoded = this.decoded;
-    const known = decoded && decoded.bytes === bytes.length ? { sha256: decoded.sha256 } : {};
-    return this.blobs.put(bytes, { maxBytes: this.maxBytes, ...known });
+    const known = this.decodedInMemory();
+    return this.blobs.put(bytes, { maxBytes: this.maxBytes, ...(known ? { sha256: known.sha256 } : {}) });
   }
 
   async drop(): Promise<void> {
@@ -266,13 +265,25 @@ export async function stagePacket(
     await dropAll();
     throw error;
   }
-  /** The original as a skeleton, when it and every attachment are in memory (most packets). */
-  const pack = (): PackedOriginal | null => {
+  /**
+   * The original as a skeleton, when it and every attachment are in memory (most packets), with
+   * the reference of the bytes it stands for (no blob of their own).
+   */
+  const pack = (): { skeleton: PackedOriginal; ref: BlobRef } | null => {
     const whole = original.inMemory();
     if (!whole || attachments.length === 0) return null;
-    const decoded = attachments.map((a) => a.decodedInMemory());
-    if (decoded.some((d) => d === null)) return null;
-    return packOriginal(whole, decoded as { bytes: Buffer; sha256: string }[]);
+    const decoded: { bytes: Buffer; sha256: string }[] = [];
+    for (const a of attachments) {
+      const d = a.decodedInMemory();
+      if (!d) return null;
+      decoded.push(d);
+    }
+    const skeleton = packOriginal(whole, decoded);
+    if (!skeleton) return null;
+    return {
+      skeleton,
+      ref: { sha256: createHash('sha256').update(whole).digest('hex'), bytes: whole.length },
+    };
   };
   // A large original read back for the signature check lands early: remember whether this packet
   // stored it first, so that a refusal removes it.
@@ -283,16 +294,11 @@ export async function stagePacket(
     trace: packet.kind === 'edoc' ? scanner.found : null,
     async land() {
       const packed = early ? null : pack();
-      const whole = original.inMemory();
       const [ref, ...refs] = await Promise.all([
-        early
-          ? early.ref
-          : packed && whole
-            ? { sha256: createHash('sha256').update(whole).digest('hex'), bytes: whole.length }
-            : original.land(),
+        early ? early.ref : packed ? packed.ref : original.land(),
         ...attachments.map((a) => a.land()),
       ]);
-      return { original: ref, packed, attachments: refs };
+      return { original: ref, packed: packed?.skeleton ?? null, attachments: refs };
     },
     async discard() {
       await dropAll();

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { BlobStore } from '../../platform/blobs/index.ts';
 import type { DbOrTx } from '../../platform/db/database.ts';
 import { exchangeRepo, type PacketRow } from './repo.ts';
+import { deliveredStream } from './trace.ts';
 
 /**
  * A packet's received bytes kept without its attachments' base64 text (the "skeleton"), where
@@ -109,11 +110,28 @@ export async function* unpackOriginal(blobs: BlobStore, packed: PackedOriginal):
 }
 
 /** The received bytes of a packet, whether it was packed or kept whole in the blob store. */
-export async function originalStream(
+async function originalStream(
   db: DbOrTx,
   blobs: BlobStore,
   packet: Pick<PacketRow, 'id' | 'original_sha256'>,
 ): Promise<Readable> {
   const packed = await exchangeRepo.packedOriginal(db, packet.id);
   return packed ? Readable.from(unpackOriginal(blobs, packed)) : blobs.open(packet.original_sha256);
+}
+
+/**
+ * The packet as served to a recipient or a peer: its received bytes with this hop's TraceHeader
+ * spliced in (`deliveredStream`), or exactly as received with `asReceived`.
+ */
+export async function packetStream(
+  db: DbOrTx,
+  blobs: BlobStore,
+  packet: Pick<PacketRow, 'id' | 'original_sha256' | 'trace_offset' | 'trace_xml'>,
+  o: { asReceived?: boolean } = {},
+): Promise<Readable> {
+  const splice =
+    !o.asReceived && packet.trace_offset !== null && packet.trace_xml
+      ? { offset: Number(packet.trace_offset), xml: packet.trace_xml }
+      : null;
+  return deliveredStream(await originalStream(db, blobs, packet), splice);
 }

@@ -8,8 +8,7 @@ import { NoAgency, PacketNotFound, StatusNotPermitted } from './errors.ts';
 import { canReadDelivery, canReadFor, canReportStatus, exchangeAgencyOf } from './policies.ts';
 import { exchangeRepo, type DeliveryRow, type PacketRow, type StatusEventRow } from './repo.ts';
 import { createSender, type SendResult } from './send.ts';
-import { originalStream } from './original.ts';
-import { deliveredStream } from './trace.ts';
+import { packetStream } from './original.ts';
 import { federationRepo } from './federation/repo.ts';
 import { isUuid } from '../../platform/ids.ts';
 
@@ -250,11 +249,7 @@ export function createExchangeService(c: ExchangeContext, queue: DeliveryQueue) 
     /** The packet as delivered: received bytes with this hop's TraceHeader (signed ones unchanged). */
     async edxml(ctx: RequestContext, id: string, o: { original?: boolean } = {}): Promise<Readable> {
       const { packet } = await access(ctx, id);
-      const splice =
-        !o.original && packet.trace_offset !== null && packet.trace_xml
-          ? { offset: Number(packet.trace_offset), xml: packet.trace_xml }
-          : null;
-      return deliveredStream(await originalStream(db, c.blobs, packet), splice);
+      return packetStream(db, c.blobs, packet, { asReceived: o.original === true });
     },
 
     /** One attachment's decoded bytes, with a content type from what the bytes are. */

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { PackedRun } from './original.ts';
 
 /** The exchange module's tables (see migrations/202611210501_exchange_packets.sql). */
 export type ExchangeTables = {
@@ -76,7 +77,7 @@ export type ExchangeTables = {
   exchange_packet_originals: {
     packet_id: string;
     skeleton: Buffer;
-    runs: string | { at: number; sha256: string; width: number; eol: '' | '\n' | '\r\n' }[];
+    runs: string | PackedRun[];
   };
   exchange_status_events: {
     id: string;

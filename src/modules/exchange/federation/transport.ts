@@ -1,8 +1,7 @@
 import { buffer } from 'node:stream/consumers';
 import type { ExchangeContext } from '../deps.ts';
 import { exchangeRepo, type DeliveryRow } from '../repo.ts';
-import { originalStream } from '../original.ts';
-import { deliveredStream } from '../trace.ts';
+import { packetStream } from '../original.ts';
 import { federationRepo } from './repo.ts';
 import { contentDigest, H, COMPONENTS, type NodeKey } from './signing.ts';
 
@@ -80,11 +79,7 @@ export function createPeerTransport(c: ExchangeContext, key: NodeKey, timeoutMs 
     }
     const packet = await exchangeRepo.packet(c.db, d.packet_id);
     if (!packet) throw new Error(`packet of delivery ${d.id} missing`);
-    const splice =
-      packet.trace_offset !== null && packet.trace_xml
-        ? { offset: Number(packet.trace_offset), xml: packet.trace_xml }
-        : null;
-    const body = await buffer(deliveredStream(await originalStream(c.db, c.blobs, packet), splice));
+    const body = await buffer(await packetStream(c.db, c.blobs, packet));
     const path = packet.kind === 'status' ? FEDERATION_PATHS.statuses : FEDERATION_PATHS.packets;
     const parts = {
       method: 'POST',
