@@ -49,16 +49,19 @@ export const dossiersRepo = {
     id: string,
     values: Updateable<DossiersTables['dossiers_dossiers']>,
     event: { kind: EventKind; status: DossierStatus; note: string | null; actorKind: string },
-    ifVersion?: number,
-    /**
-     * The audit event of the change, written by the same statement. It is written even when the
-     * row was not changed (`ifVersion` missed): call this in a transaction that the missing row
-     * rolls back.
-     */
-    audit?: AuditEventRow,
-    /** The receipt's source (submission), kept beside the row when the row was changed. */
-    receipt?: { sha256: string; source: Buffer },
+    o: {
+      ifVersion?: number | undefined;
+      /**
+       * The audit event of the change, written by the same statement. It is written even when
+       * the row was not changed (`ifVersion` missed): call this in a transaction that the missing
+       * row rolls back.
+       */
+      audit?: AuditEventRow;
+      /** The receipt's source (submission), kept beside the row when the row was changed. */
+      receipt?: { sha256: string; source: Buffer } | undefined;
+    } = {},
   ): Promise<DossierRow | undefined> {
+    const { ifVersion, audit, receipt } = o;
     let q = t(db)
       .with('changed', (q) => {
         let u = q
@@ -117,7 +120,7 @@ export const dossiersRepo = {
 
   /**
    * The rendered receipt replaces its source: the row names the PDF (if it still named the
-   * source) and the source is deleted. False when another download did it first.
+   * source) and a source kept beside the row is deleted. False when another download did it first.
    */
   async receiptRendered(db: DbOrTx, id: string, sourceSha256: string, pdfSha256: string): Promise<boolean> {
     const r = await sql<{ id: string }>`

@@ -1,7 +1,6 @@
 // Filing: a draft for a procedure and a competent agency, form values saved and checked with the
 // catalogue's validator, papers uploaded, and the submission that issues the code and due date.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit/chain.ts';
 import { isoDateOfDay, localDay } from '../../platform/calendar/index.ts';
 import type { RequestContext } from '../../platform/context.ts';
@@ -98,14 +97,7 @@ export async function receiptPdf(
   }
   const pdf = await renderReceipt(source);
   const blob = await deps.blobs.put(pdf);
-  const moved = kept
-    ? await dossiersRepo.receiptRendered(deps.db, row.id, sha, blob.sha256)
-    : Number(
-        (
-          await sql`UPDATE dossiers_dossiers SET receipt_sha256 = ${blob.sha256}
-            WHERE id = ${row.id} AND receipt_sha256 = ${sha}`.execute(deps.db)
-        ).numAffectedRows,
-      ) === 1;
+  const moved = await dossiersRepo.receiptRendered(deps.db, row.id, sha, blob.sha256);
   if (moved && !kept) await deps.blobs.remove(sha);
   return pdf;
 }

@@ -230,9 +230,7 @@ export async function changeStatus(
     row.id,
     { ...o.set, status },
     { kind: 'status', status, note: o.note ?? null, actorKind: ctx.actor.kind },
-    o.ifVersion,
-    audit.row,
-    o.receipt,
+    { ifVersion: o.ifVersion, audit: audit.row, receipt: o.receipt },
   );
   if (!updated) throw DossierConflict();
   await notifyStatusChanged(deps.observers, trx, {
