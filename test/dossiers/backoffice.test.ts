@@ -98,7 +98,14 @@ describe('dossiers back office: desk, workflow, results, deadlines, work lists',
       s.accept(desk, f.id, { version: f.dossier.rowVersion - 1 }),
       rejectsWith('DOSSIER_CONFLICT', 409),
     );
+    // The receipt's source (with the lookup key) kept beside the row at submission goes when
+    // form 01 is issued again at acceptance.
+    const sources = async () =>
+      (await h.db.database.pool.query('SELECT 1 FROM dossiers_receipt_sources WHERE dossier_id = $1', [f.id]))
+        .rowCount;
+    assert.equal(await sources(), 1);
     const accepted = await s.accept(desk, f.id, { version: f.dossier.rowVersion });
+    assert.equal(await sources(), 0);
     assert.equal(accepted.status, 'received');
     assert.equal(accepted.receivedAt, clock.now.toISOString());
     assert.equal(accepted.dueAt, calendar.dueAfterWorkingDays(clock.now, 3).toISOString());
